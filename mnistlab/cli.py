@@ -1,0 +1,97 @@
+"""``python -m mnistlab``: the dashboard's computations from a shell.
+
+Every ``--json`` command prints exactly one JSON object on stdout, last; progress goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from mnistlab import data
+from mnistlab.sources import sha256_hex
+
+
+def stderr_progress(message: str, fraction: float | None = None) -> None:
+    suffix = f" ({fraction:.0%})" if fraction is not None else ""
+    print(f"[mnistlab] {message}{suffix}", file=sys.stderr, flush=True)
+
+
+def emit(result: dict, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result, sort_keys=True))
+    else:
+        width = max(map(len, result), default=0)
+        for key, value in result.items():
+            print(f"{key:<{width}}  {value}")
+
+
+def load(args) -> data.Dataset:
+    return data.load_dataset(data.SPECS[args.dataset], data_path=args.data, progress=stderr_progress)
+
+
+def cmd_fetch(args) -> int:
+    ds = load(args)
+    emit({"dataset": ds.name, "source": ds.source, "seconds": round(ds.load_s, 3),
+          "cache": str(data.cache_file(ds.spec))}, args.json)
+    return 0
+
+
+def cmd_info(args) -> int:
+    ds = load(args)
+    split = data.train_test(ds.X, ds.y)
+    binary = data.binary_problem(split, data.DEFAULT_PAIR)
+    emit({
+        "dataset": ds.name,
+        "n_samples": int(ds.X.shape[0]),
+        "n_features": int(ds.X.shape[1]),
+        "source": ds.source,
+        "load_s": round(ds.load_s, 3),
+        "sha256_X": sha256_hex(ds.X),
+        "sha256_y": sha256_hex(ds.y),
+        "train": len(split.y_train),
+        "test": len(split.y_test),
+        "binary_pair": list(data.DEFAULT_PAIR),
+        "binary_train": len(binary.y_train),
+        "binary_test": len(binary.y_test),
+        "cache": str(data.cache_file(ds.spec)),
+    }, args.json)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m mnistlab", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name, func, help_text):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--dataset", choices=sorted(data.SPECS), default="mnist")
+        p.add_argument("--data", help="an .npz (arrays X, y) or a folder with the four IDX files")
+        p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+        p.set_defaults(func=func)
+        return p
+
+    command("fetch", cmd_fetch, "download (or find) the data and cache it")
+    command("info", cmd_info, "sizes, digests and the notebook's splits")
+    for register in extra_commands():
+        register(command)
+    return parser
+
+
+def extra_commands():
+    """Subcommands contributed by other modules (reproduce, bench, train)."""
+    return []
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except data.DataUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

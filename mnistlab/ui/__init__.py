@@ -1,0 +1,1 @@
+"""The one Streamlit boundary: cache wrappers, the shared sidebar and widget groups."""
