@@ -11,5 +11,7 @@ shell.require_dataset(settings.dataset)
 
 PAGES = [
     st.Page("pages/home.py", title="Overview", icon=":material/home:", default=True),
+    st.Page("pages/data.py", title="Data and PCA", icon=":material/scatter_plot:"),
+    st.Page("pages/binary_2d.py", title="Binary 2-D playground", icon=":material/tune:"),
 ]
 st.navigation(PAGES).run()

@@ -60,6 +60,14 @@ def cmd_info(args) -> int:
     return 0
 
 
+def cmd_reproduce(args) -> int:
+    from mnistlab import reproduce
+
+    parts = list(reproduce.PARTS) if args.part == "all" else [args.part]
+    emit(reproduce.reproduce(load(args), parts, stderr_progress), args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mnistlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -74,14 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("fetch", cmd_fetch, "download (or find) the data and cache it")
     command("info", cmd_info, "sizes, digests and the notebook's splits")
-    for register in extra_commands():
-        register(command)
+    from mnistlab.reproduce import PARTS
+
+    command("reproduce", cmd_reproduce, "recompute the notebook's results with its grids").add_argument(
+        "--part", choices=["all", *PARTS], default="all")
     return parser
-
-
-def extra_commands():
-    """Subcommands contributed by other modules (reproduce, bench, train)."""
-    return []
 
 
 def main(argv: list[str] | None = None) -> int:

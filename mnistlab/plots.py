@@ -31,9 +31,12 @@ def class_counts_figure(train: np.ndarray, test: np.ndarray, names: Sequence[str
 
 
 def image_grid_figure(mosaic: np.ndarray, row_labels: Sequence[str], tile: int = 28, gap: int = 2,
-                      title: str = "", col_labels: Sequence[str] | None = None, height: int | None = None) -> go.Figure:
+                      title: str = "", col_labels: Sequence[str] | None = None, height: int | None = None,
+                      zrange: tuple[float, float] | None = None) -> go.Figure:
     """A mosaic of 28x28 tiles shown ink-dark on white, rows labelled."""
-    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray_r", showscale=False, hoverinfo="skip"))
+    zmin, zmax = zrange or (None, None)
+    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray_r", showscale=False, hoverinfo="skip",
+                               zmin=zmin, zmax=zmax))
     step = tile + gap
     n_rows = (mosaic.shape[0] + gap) // step
     n_cols = (mosaic.shape[1] + gap) // step
@@ -43,3 +46,109 @@ def image_grid_figure(mosaic: np.ndarray, row_labels: Sequence[str], tile: int =
                      tickvals=[c * step + tile / 2 for c in range(n_cols)] if col_labels else [],
                      ticktext=list(col_labels) if col_labels else None)
     return style(fig, title, height=height or max(160, 52 * n_rows + 80))
+
+
+def scatter_by_class(coords: np.ndarray, labels: np.ndarray, names: Sequence[str], ids: np.ndarray | None = None,
+                     size: int = 4, opacity: float = 0.6, colors: Sequence[str] = PALETTE,
+                     outline: bool = False) -> list[go.Scattergl]:
+    """One WebGL trace per class; customdata carries each point's image index for hover and selection."""
+    traces = []
+    for k in np.unique(labels):
+        mask = labels == k
+        traces.append(go.Scattergl(
+            x=coords[mask, 0], y=coords[mask, 1], mode="markers", name=str(names[int(k)]),
+            marker=dict(size=size, color=colors[int(k) % len(colors)], opacity=opacity,
+                        line=dict(width=0.5 if outline else 0, color="white")),
+            customdata=None if ids is None else ids[mask],
+            hovertemplate=f"class {names[int(k)]}" + ("<br>image #%{customdata}" if ids is not None else "")
+            + "<br>(%{x:.2f}, %{y:.2f})<extra></extra>"))
+    return traces
+
+
+def pca_scatter_figure(coords, labels, names, ids, title: str, height: int = 520) -> go.Figure:
+    fig = go.Figure(scatter_by_class(coords, labels, names, ids))
+    fig.update_xaxes(title="principal component 1")
+    fig.update_yaxes(title="principal component 2")
+    return style(fig, title, height=height, dragmode="lasso", legend=dict(title="class", itemsizing="constant"))
+
+
+def explained_variance_figure(ratio: np.ndarray, reach: dict, n_show: int = 100, height: int = 420) -> go.Figure:
+    n = min(n_show, len(ratio))
+    k = np.arange(1, n + 1)
+    cumulative = 100 * np.cumsum(ratio)
+    fig = go.Figure([
+        go.Bar(x=k, y=100 * ratio[:n], name="per component", marker_color=PALETTE[0],
+               hovertemplate="component %{x}: %{y:.2f} %<extra></extra>"),
+        go.Scatter(x=k, y=cumulative[:n], name="cumulative", yaxis="y2", line=dict(color=PALETTE[1], width=3),
+                   hovertemplate="first %{x} components: %{y:.1f} %<extra></extra>"),
+    ])
+    for target, count in reach.items():
+        if count <= n:
+            fig.add_vline(x=count, line=dict(color="#5f6368", dash="dot"),
+                          annotation_text=f"{target:.0%} at {count}", annotation_position="top")
+    fig.update_xaxes(title="principal component")
+    return style(fig, f"Explained variance of the first {n} components", height=height,
+                 yaxis=dict(title="per component (%)"),
+                 yaxis2=dict(title="cumulative (%)", overlaying="y", side="right", range=[0, 100], dtick=20, showgrid=False),
+                 legend=dict(orientation="h", y=-0.18, x=1, xanchor="right"))
+
+
+def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
+                           title: str = "", height: int = 560) -> go.Figure:
+    """P(class 1) as a heatmap in whole percent (uint8: a small payload), the P = 0.5 boundary, the points."""
+    percent = np.rint(100 * p).astype(np.uint8)
+    fig = go.Figure([
+        go.Heatmap(x=xs, y=ys, z=percent, zmin=0, zmax=100, colorscale="RdBu_r", opacity=0.6,
+                   colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.8),
+                   hovertemplate=f"P({names[1]}) = %{{z}} %<extra></extra>"),
+        go.Contour(x=xs, y=ys, z=percent, showscale=False, contours=dict(start=50, end=50, size=1, coloring="none"),
+                   line=dict(color="#ff00ff", width=3), name="P = 0.5", hoverinfo="skip", showlegend=True),
+        *scatter_by_class(points, labels, names, size=5, opacity=0.8, colors=["#08306b", "#67000d"], outline=True),
+    ])
+    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]])
+    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]])
+    return style(fig, title, height=height, legend=dict(orientation="h", y=-0.12, x=0, itemsizing="constant"))
+
+
+def cv_curve_figure(x: Sequence[float], errors: Sequence[float], xlabel: str, log_x: bool = True,
+                    title: str = "5-fold CV error", height: int = 360) -> go.Figure:
+    errors = np.asarray(errors, dtype=float)
+    fig = go.Figure(go.Scatter(x=list(x), y=errors, mode="lines+markers", line=dict(width=3, color=PALETTE[0]),
+                               hovertemplate=f"{xlabel} = %{{x:g}}<br>CV error %{{y:.2f}} %<extra></extra>"))
+    if np.isfinite(errors).any():
+        best = int(np.nanargmin(errors))
+        fig.add_trace(go.Scatter(x=[x[best]], y=[errors[best]], mode="markers", name="best",
+                                 marker=dict(size=14, color=PALETTE[1], symbol="star")))
+    fig.update_xaxes(title=xlabel, type="log" if log_x else "linear")
+    fig.update_yaxes(title="CV error (%)")
+    return style(fig, title, height=height, showlegend=False)
+
+
+def cv_heatmap_figure(rows: Sequence, cols: Sequence, errors: np.ndarray, row_label: str, col_label: str,
+                      title: str = "5-fold CV error (%)", height: int = 420) -> go.Figure:
+    """Rows x cols grid of CV errors with the best cell marked."""
+    text = [[("" if np.isnan(v) else f"{v:.2f}") for v in row] for row in errors]
+    fig = go.Figure(go.Heatmap(z=errors, x=[str(c) for c in cols], y=[f"{r:g}" for r in rows], text=text,
+                               texttemplate="%{text}", colorscale="Viridis_r",
+                               colorbar=dict(title=dict(text="CV error %", side="right")),
+                               hovertemplate=f"{row_label} %{{y}}, {col_label} %{{x}}: %{{z:.2f}} %<extra></extra>"))
+    if np.isfinite(errors).any():
+        r, c = np.unravel_index(np.nanargmin(errors), errors.shape)
+        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#ff00ff", width=4))
+    fig.update_xaxes(title=col_label, type="category")
+    fig.update_yaxes(title=row_label, type="category")
+    return style(fig, title, height=height)
+
+
+def bars_figure(labels: Sequence[str], values: Sequence[float], value_label: str, title: str = "",
+                height: int = 360) -> go.Figure:
+    values = np.asarray(values, dtype=float)
+    colors = [PALETTE[0]] * len(values)
+    if np.isfinite(values).any():
+        colors[int(np.nanargmin(values))] = PALETTE[1]
+    fig = go.Figure(go.Bar(x=values, y=list(labels), orientation="h", marker_color=colors,
+                           text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="outside",
+                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.update_xaxes(title=value_label)
+    fig.update_yaxes(autorange="reversed")
+    return style(fig, title, height=height)

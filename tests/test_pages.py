@@ -20,3 +20,32 @@ def test_home_page_shows_the_dataset(app):
     assert not app.exception
     assert [m.value for m in app.metric][:3] == ["70,000", "60,000", "10,000"]
     assert app.title[0].value == "mnistlab"
+
+
+def test_binary_page_moving_C_changes_the_test_error(app):
+    app.switch_page("pages/binary_2d.py").run()
+    assert not app.exception
+    before = app.metric[0].value
+    app.select_slider(key="model-C").set_value(0.0001).run()
+    assert not app.exception
+    after = app.metric[0].value
+    assert before.endswith("%") and after.endswith("%") and before != after
+
+
+def test_binary_page_polynomial_and_cv_grid(app):
+    app.switch_page("pages/binary_2d.py").run()
+    app.radio(key="model-family").set_value("poly").run()
+    app.slider(key="model-degree").set_value(2).run()
+    assert not app.exception
+    app.select_slider(key="cv-lr-n").set_value(1000).run()
+    next(b for b in app.button if b.label.startswith("Run 7")).click().run()
+    assert not app.exception
+    assert any("Best (complete)" in s.value for s in app.success)
+    assert len(app.dataframe) == 1  # the comparison table now has the logistic family
+
+
+def test_data_page_runs(app):
+    app.switch_page("pages/data.py").run()
+    assert not app.exception
+    values = [m.value for m in app.metric]
+    assert len(values) == 3 and all(v.endswith("components") for v in values)

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from mnistlab import data, explore
+from mnistlab import binary, data, explore, pca
 
 _fetch_lock = threading.Lock()
 
@@ -49,3 +49,50 @@ def overview(name: str, per_class: int = 10) -> dict[str, np.ndarray]:
         "samples": explore.samples_per_class(s.X_train, s.y_train, per_class),
         "means": explore.mean_images(s.X_train, s.y_train),
     }
+
+
+# --- binary problems on two PCA components (pages/binary_2d.py, pages/data.py) -------
+
+@st.cache_resource(max_entries=6, show_spinner="Scaling and projecting on two PCA components...")
+def binary_2d(name: str, pair: tuple[int, int]) -> data.Split:
+    scaled = data.scale(data.binary_problem(split(name), pair))
+    return _read_only(binary.pca_2d(scaled)[1])
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def playground(name: str, pair: tuple[int, int], choice: binary.ModelChoice, resolution: int) -> dict:
+    """Fit one model of the playground and draw its map; small results only (a few kB)."""
+    problem = binary_2d(name, pair)
+    model, fit_s = binary.fit(choice.build(), problem)
+    pmap = binary.probability_map(model, binary.plane_bounds(problem.X_train), resolution)
+    return {"map": pmap, "scores": binary.evaluate(model, problem, fit_s)}
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cv_candidate(name: str, pair: tuple[int, int], family: str, params: tuple, n_train: int) -> float:
+    """Mean 5-fold CV error (%) of one grid candidate, on the first n_train training points."""
+    problem = binary_2d(name, pair)
+    estimator = binary.ModelChoice(family=family).build()
+    result = binary.cv_grid(estimator, {k: [v] for k, v in params}, problem.X_train[:n_train],
+                            problem.y_train[:n_train])
+    return result.cv_error_pct[0]
+
+
+# --- principal components of all ten classes (pages/data.py) --------------------------
+
+@st.cache_resource(show_spinner="Scaling the 60,000 training images (float32)...")
+def scaled_split(name: str) -> data.Split:
+    return _read_only(data.scale(split(name), dtype=np.float32))
+
+
+@st.cache_resource(show_spinner="Computing all 784 principal components (once)...")
+def full_pca(name: str):
+    return pca.fit_full_pca(scaled_split(name).X_train)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def multiclass_2d(name: str) -> np.ndarray:
+    model = full_pca(name)
+    coords = (scaled_split(name).X_train - model.mean_) @ model.components_[:2].T
+    coords.flags.writeable = False
+    return coords

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import runpy
 from dataclasses import dataclass
+from pathlib import Path
 
 import streamlit as st
 
 from mnistlab import data
 from mnistlab.ui import cached
+
+APP_PATH = Path(__file__).resolve().parents[2] / "app.py"
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,25 @@ def sidebar() -> Settings:
 
 
 def settings() -> Settings:
+    """The sidebar's choices, for a page. Every page calls this first."""
+    route_through_app()
     return Settings(dataset=st.session_state.get("dataset", "mnist"))
+
+
+def route_through_app() -> None:
+    """Send a page run through app.py's navigation.
+
+    When the first visitor of a fresh server opens a page's own URL, Streamlit's legacy
+    multipage mode (triggered by the pages/ folder) runs that file directly, without app.py's
+    sidebar and data gate. Running app.py in its place, in this same run (a rerun would drop
+    a button's click), routes it properly; app.py's navigation runs this page again.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        runpy.run_path(str(APP_PATH), run_name="__main__")
+        st.stop()
 
 
 def require_dataset(name: str) -> data.Dataset:

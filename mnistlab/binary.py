@@ -1,0 +1,172 @@
+"""Binary problems on two PCA components: the notebook's models, probability maps, CV grids."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.decomposition import PCA
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import ParameterGrid, StratifiedKFold, cross_val_score
+from sklearn.neural_network import MLPClassifier
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import PolynomialFeatures, StandardScaler
+
+from mnistlab import metrics
+from mnistlab.data import Split
+
+# The notebook's grids (exercises 2.2, 2.4, 2.5).
+LOGREG_GRID = {"C": [100, 10, 1, 0.1, 0.01, 0.001, 0.0001]}
+POLY_GRID = {"lr__C": [10000, 1000, 100, 10, 1, 0.1, 0.01, 0.001, 0.0001], "poly__degree": [1, 2, 3, 4, 5, 6]}
+MLP_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000], "hidden_layer_sizes": [(20,)],
+            "alpha": [100, 1, 0.01, 0.0001]}
+CV_FOLDS = 5
+
+
+def pca_2d(split: Split) -> tuple[PCA, Split]:
+    """Project a scaled split on the first two principal components of its training part."""
+    pca = PCA(2).fit(split.X_train)
+    return pca, Split(pca.transform(split.X_train), split.y_train, pca.transform(split.X_test), split.y_test)
+
+
+# --- models ---------------------------------------------------------------------------
+
+def logistic(C: float = 1.0) -> LogisticRegression:
+    return LogisticRegression(C=C, max_iter=250, tol=1e-3)
+
+
+def polynomial_logistic(degree: int = 2, C: float = 1.0) -> Pipeline:
+    return Pipeline([("poly", PolynomialFeatures(degree)), ("scaler", StandardScaler()),
+                     ("lr", LogisticRegression(C=C, max_iter=500, tol=1e-3))])
+
+
+def mlp(hidden: int = 20, activation: str = "relu", alpha: float = 1e-4, max_iter: int = 2000,
+        seed: int = 0) -> MLPClassifier:
+    # A fixed seed: the same knobs always draw the same map.
+    return MLPClassifier(hidden_layer_sizes=(hidden,), activation=activation, alpha=alpha,
+                         max_iter=max_iter, random_state=seed)
+
+
+@dataclass(frozen=True)
+class ModelChoice:
+    """What the playground's knobs describe; hashable, so it is also a cache key."""
+    family: str = "logistic"          # logistic | poly | mlp
+    C: float = 1.0
+    degree: int = 3
+    hidden: int = 20
+    activation: str = "relu"
+    alpha: float = 1e-4
+    max_iter: int = 2000
+
+    def build(self):
+        if self.family == "logistic":
+            return logistic(self.C)
+        if self.family == "poly":
+            return polynomial_logistic(self.degree, self.C)
+        if self.family == "mlp":
+            return mlp(self.hidden, self.activation, self.alpha, self.max_iter)
+        raise ValueError(f"unknown model family {self.family!r}")
+
+    def describe(self) -> str:
+        if self.family == "logistic":
+            return f"logistic regression, C={self.C:g}"
+        if self.family == "poly":
+            return f"polynomial logistic regression, degree {self.degree}, C={self.C:g}"
+        return (f"MLP, one hidden layer of {self.hidden} {self.activation} units, "
+                f"alpha={self.alpha:g}, max_iter={self.max_iter}")
+
+
+@dataclass(frozen=True)
+class Scores:
+    train_error_pct: float
+    test_error_pct: float
+    test_nll: float          # summed over the test samples
+    n_train: int
+    n_test: int
+    fit_s: float
+
+
+def evaluate(model, split: Split, fit_s: float = 0.0) -> Scores:
+    return Scores(
+        train_error_pct=metrics.error_pct(split.y_train, model.predict(split.X_train)),
+        test_error_pct=metrics.error_pct(split.y_test, model.predict(split.X_test)),
+        test_nll=metrics.nll_from_log_proba(split.y_test, safe_log_proba(model, split.X_test)),
+        n_train=len(split.y_train), n_test=len(split.y_test), fit_s=fit_s)
+
+
+def safe_log_proba(model, X: np.ndarray) -> np.ndarray:
+    """predict_log_proba, without -inf where a probability underflows to zero."""
+    with np.errstate(divide="ignore"):
+        return np.maximum(model.predict_log_proba(X), np.log(np.finfo(float).tiny))
+
+
+def fit(model, split: Split):
+    start = time.perf_counter()
+    model.fit(split.X_train, split.y_train)
+    return model, time.perf_counter() - start
+
+
+# --- probability map ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ProbabilityMap:
+    xs: np.ndarray = field(repr=False)     # (nx,) grid coordinates, component 1
+    ys: np.ndarray = field(repr=False)     # (ny,) component 2
+    p: np.ndarray = field(repr=False)      # (ny, nx) P(class 1) in [0, 1], float32
+
+
+def plane_bounds(X: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, float]:
+    """The data's extent plus ``pad`` of its size on every side, as in the notebook's map."""
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    span = hi - lo
+    return float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0]), float(lo[1] - pad * span[1]), \
+        float(hi[1] + pad * span[1])
+
+
+def probability_map(model, bounds: Sequence[float], resolution: int = 160) -> ProbabilityMap:
+    """P(class 1) on a resolution x resolution grid over the plane."""
+    x0, x1, y0, y1 = bounds
+    xs = np.linspace(x0, x1, resolution)
+    ys = np.linspace(y0, y1, resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    p = model.predict_proba(np.column_stack([gx.ravel(), gy.ravel()]))[:, 1]
+    return ProbabilityMap(xs, ys, p.reshape(gy.shape).astype(np.float32))
+
+
+# --- cross-validation grids -----------------------------------------------------------
+
+@dataclass(frozen=True)
+class GridResult:
+    params: list[dict]              # in ParameterGrid order (GridSearchCV's order)
+    cv_error_pct: list[float]       # mean over the folds; NaN where not computed (stopped)
+    complete: bool
+
+    def best_index(self) -> int:
+        """The first candidate with the lowest CV error, as GridSearchCV picks it."""
+        errors = np.array(self.cv_error_pct, dtype=float)
+        return int(np.nanargmin(errors))
+
+    @property
+    def best_params(self) -> dict:
+        return self.params[self.best_index()]
+
+
+def cv_grid(estimator, grid: Mapping[str, Sequence], X: np.ndarray, y: np.ndarray, folds: int = CV_FOLDS,
+            on_candidate: Callable[[int, int, dict, float], None] | None = None,
+            should_stop: Callable[[], bool] = lambda: False, n_jobs: int | None = None) -> GridResult:
+    """GridSearchCV's mean test error per candidate, one candidate at a time so the caller can
+    show progress and stop. Same folds as GridSearchCV (stratified, unshuffled)."""
+    candidates = list(ParameterGrid(dict(grid)))
+    errors = [float("nan")] * len(candidates)
+    splitter = StratifiedKFold(folds)
+    for i, params in enumerate(candidates):
+        if should_stop():
+            return GridResult(candidates, errors, complete=False)
+        scores = cross_val_score(clone(estimator).set_params(**params), X, y, cv=splitter, n_jobs=n_jobs)
+        errors[i] = float(100 - 100 * np.mean(scores))
+        if on_candidate:
+            on_candidate(i, len(candidates), params, errors[i])
+    return GridResult(candidates, errors, complete=True)

@@ -1,0 +1,70 @@
+"""A 5-fold CV grid on the page: run candidate by candidate, stop, keep, use the best."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+import numpy as np
+import streamlit as st
+from sklearn.model_selection import ParameterGrid
+
+from mnistlab import binary
+from mnistlab.ui import cached, jobs
+
+
+def candidates(grid: Mapping[str, Sequence]) -> list[tuple]:
+    """The grid in GridSearchCV's order, each candidate a hashable tuple of (name, value)."""
+    return [tuple(sorted(p.items())) for p in ParameterGrid(dict(grid))]
+
+
+def describe(params: tuple) -> str:
+    return ", ".join(f"{k.split('__')[-1]}={v}" for k, v in params)
+
+
+def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence],
+               n_train_total: int, key: str) -> binary.GridResult | None:
+    """Controls + progress for one grid; returns the (maybe partial) result once anything ran."""
+    sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
+    n_train = st.select_slider("Training points used for CV", sizes, value=n_train_total, key=f"{key}-n",
+                               format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""))
+    steps = candidates(grid)
+    done = jobs.stepwise(f"{key}-{name}-{pair}-{n_train}", steps,
+                         lambda params: cached.cv_candidate(name, pair, family, params, n_train),
+                         run_label=f"Run {len(steps)} candidates x 5 folds", describe=describe)
+    if not done:
+        return None
+    return binary.GridResult([dict(p) for p in steps], [done.get(p, float("nan")) for p in steps],
+                             complete=len(done) == len(steps))
+
+
+def best_button(result: binary.GridResult, apply: Callable[[dict], None], key: str) -> None:
+    best = result.best_params
+    label = "complete" if result.complete else "so far"
+    st.success(f"Best ({label}): {describe(tuple(sorted(best.items())))} "
+               f"with CV error {np.nanmin(result.cv_error_pct):.2f} %")
+    st.button("Use the best setting in the playground", key=f"{key}-use", on_click=apply, args=(best,))
+
+
+def choice_from_params(family: str, params: dict) -> binary.ModelChoice:
+    """The playground's description of a grid candidate."""
+    if family == "logistic":
+        return binary.ModelChoice("logistic", C=params["C"])
+    if family == "poly":
+        return binary.ModelChoice("poly", C=params["lr__C"], degree=params["poly__degree"])
+    return binary.ModelChoice("mlp", hidden=params["hidden_layer_sizes"][0], activation=params["activation"],
+                              alpha=params["alpha"], max_iter=params["max_iter"])
+
+
+def comparison_rows(name: str, pair: tuple[int, int], results: dict[str, binary.GridResult | None]) -> list[dict]:
+    """One row per family whose grid has run: its CV-selected setting refitted on all training points."""
+    rows = []
+    for family, result in results.items():
+        if result is None:
+            continue
+        choice = choice_from_params(family, result.best_params)
+        scores: binary.Scores = cached.playground(name, pair, choice, 160)["scores"]
+        rows.append({"model": choice.describe(), "CV error (%)": round(float(np.nanmin(result.cv_error_pct)), 2),
+                     "test error (%)": round(scores.test_error_pct, 2), "test NLL (sum)": round(scores.test_nll, 1),
+                     "grid": "complete" if result.complete else "partial",
+                     "train / test images": f"{scores.n_train:,} / {scores.n_test:,}"})
+    return rows
