@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
+from mnistlab import raster
+
 FONT = dict(size=15)
 PALETTE = ["#1f5fbf", "#e8710a", "#12a150", "#c2185b", "#7b1fa2",
            "#00838f", "#8d6e63", "#5f6368", "#c0a000", "#d32f2f"]
@@ -95,19 +97,30 @@ def explained_variance_figure(ratio: np.ndarray, reach: dict, n_show: int = 100,
 
 def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
                            title: str = "", height: int = 560) -> go.Figure:
-    """P(class 1) as a heatmap in whole percent (uint8: a small payload), the P = 0.5 boundary, the points."""
+    """P(class 1) and the points as one image, the P = 0.5 boundary as a contour line on top.
+
+    The contour carries the hover (P in whole percent); two empty traces give the points a legend.
+    """
+    bounds = (xs[0], xs[-1], ys[0], ys[-1])
+    colours = ("#08306b", "#67000d")
+    image = raster.probability_image(p, bounds, points, labels, colours)
     percent = np.rint(100 * p).astype(np.uint8)
     fig = go.Figure([
-        go.Heatmap(x=xs, y=ys, z=percent, zmin=0, zmax=100, colorscale="RdBu_r", opacity=0.6,
-                   colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.8),
-                   hovertemplate=f"P({names[1]}) = %{{z}} %<extra></extra>"),
-        go.Contour(x=xs, y=ys, z=percent, showscale=False, contours=dict(start=50, end=50, size=1, coloring="none"),
-                   line=dict(color="#ff00ff", width=3), name="P = 0.5", hoverinfo="skip", showlegend=True),
-        *scatter_by_class(points, labels, names, size=5, opacity=0.8, colors=["#08306b", "#67000d"], outline=True),
+        # A 2x2 stand-in carries the colour bar; the picture itself is the image below.
+        go.Heatmap(x=xs[[0, -1]], y=ys[[0, -1]], z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale="RdBu_r",
+                   opacity=0, hoverinfo="skip", colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.8)),
+        go.Contour(x=xs, y=ys, z=percent, showscale=False,
+                   contours=dict(start=50, end=50, size=1, coloring="none"), line=dict(color="#ff00ff", width=3),
+                   name="P = 0.5", showlegend=True,
+                   hovertemplate=f"P({names[1]}) = %{{z}} %<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"),
+        *[go.Scatter(x=[None], y=[None], mode="markers", name=str(names[k]),
+                     marker=dict(size=9, color=colours[k], line=dict(color="white", width=1))) for k in (0, 1)],
     ])
-    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]])
-    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]])
-    return style(fig, title, height=height, legend=dict(orientation="h", y=-0.12, x=0, itemsizing="constant"))
+    fig.add_layout_image(source=raster.to_data_uri(image), xref="x", yref="y", x=xs[0], y=ys[-1],
+                         sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0], sizing="stretch", layer="below")
+    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
+    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
+    return style(fig, title, height=height, legend=dict(orientation="h", y=-0.12, x=0))
 
 
 def cv_curve_figure(x: Sequence[float], errors: Sequence[float], xlabel: str, log_x: bool = True,

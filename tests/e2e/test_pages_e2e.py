@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, exceptions, open_page
+from tests.e2e.conftest import ARTIFACTS, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -13,3 +13,27 @@ def test_home_page_in_chromium(server, page):
     assert "70,000" in page.locator("[data-testid=stMetric]").first.inner_text()
     assert exceptions(page) == []
     page.screenshot(path=str(ARTIFACTS / "home.png"))
+
+
+def test_data_page_in_chromium(server, page):
+    open_page(page, server.url, "data")
+    assert page.get_by_text("Explained variance (exercise 3.1)").count() == 1
+    assert "components" in page.locator("[data-testid=stMetricValue]").first.inner_text()
+    assert exceptions(page) == []
+    page.screenshot(path=str(ARTIFACTS / "data.png"))
+
+
+def test_binary_page_slider_changes_the_test_error(server, page):
+    open_page(page, server.url, "binary_2d")
+    error = page.locator("[data-testid=stMetricValue]").first
+    before = error.inner_text()
+    thumb = page.get_by_role("slider").first  # C, log scale; the far left end is C = 1e-4
+    thumb.focus()
+    page.keyboard.press("Home")
+    page.wait_for_function("old => document.querySelector('[data-testid=stMetricValue]').innerText !== old", arg=before)
+    wait_idle(page)
+    after = error.inner_text()
+    assert before.endswith("%") and after.endswith("%") and after != before
+    assert "C=0.0001" in page.locator("[data-testid=stCaptionContainer]").all_inner_texts()[0].replace("1e-4", "0.0001")
+    assert exceptions(page) == []
+    page.screenshot(path=str(ARTIFACTS / "binary_2d.png"))
