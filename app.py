@@ -13,5 +13,7 @@ PAGES = [
     st.Page("pages/home.py", title="Overview", icon=":material/home:", default=True),
     st.Page("pages/data.py", title="Data and PCA", icon=":material/scatter_plot:"),
     st.Page("pages/binary_2d.py", title="Binary 2-D playground", icon=":material/tune:"),
+    st.Page("pages/binary_784.py", title="Binary, 784 pixels", icon=":material/grid_on:"),
+    st.Page("pages/multiclass.py", title="Ten classes: k-NN and MLP", icon=":material/speed:"),
 ]
 st.navigation(PAGES).run()

@@ -170,3 +170,10 @@ def cv_grid(estimator, grid: Mapping[str, Sequence], X: np.ndarray, y: np.ndarra
         if on_candidate:
             on_candidate(i, len(candidates), params, errors[i])
     return GridResult(candidates, errors, complete=True)
+
+
+# Exercise 2.6: all 784 pixels.
+LOGREG_784_GRID = {"C": [100, 10, 1, 0.1, 0.01]}
+KNN_KS = (1, 3, 5, 7, 9, 11, 13, 15)
+MLP_784_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000],
+                "hidden_layer_sizes": [(400, 100), (400, 200), (200, 100)]}

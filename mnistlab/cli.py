@@ -68,6 +68,13 @@ def cmd_reproduce(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from mnistlab import bench
+
+    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress), args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mnistlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -86,6 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("reproduce", cmd_reproduce, "recompute the notebook's results with its grids").add_argument(
         "--part", choices=["all", *PARTS], default="all")
+    bench = command("bench", cmd_bench, "side-by-side benchmarks (ours vs the reference), as ratios")
+    bench.add_argument("what", choices=["knn", "train"])
+    bench.add_argument("--repeats", type=int, default=3)
     return parser
 
 

@@ -33,3 +33,12 @@ def mosaic(images: np.ndarray, gap: int = 2, fill: float = 0) -> np.ndarray:
         for c in range(cols):
             out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[r, c]
     return out
+
+
+def tile(images: np.ndarray, per_row: int) -> np.ndarray:
+    """(n, 28, 28) -> (rows, per_row, 28, 28), padding the last row with blank tiles."""
+    per_row = max(1, min(per_row, len(images)))
+    rows = -(-len(images) // per_row)
+    padded = np.zeros((rows * per_row, *images.shape[1:]), dtype=images.dtype)
+    padded[:len(images)] = images
+    return padded.reshape(rows, per_row, *images.shape[1:])

@@ -165,3 +165,41 @@ def bars_figure(labels: Sequence[str], values: Sequence[float], value_label: str
     fig.update_xaxes(title=value_label)
     fig.update_yaxes(autorange="reversed")
     return style(fig, title, height=height)
+
+
+def timing_curves_figure(points: Sequence, height: int = 380) -> go.Figure:
+    """Exercise 3.2: test error, fit time and test time against the training size, one line per back-end."""
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=3, subplot_titles=("Test error (%)", "Fit time (s)", "Time to classify the test set (s)"),
+                        horizontal_spacing=0.08)
+    backends = sorted({p.backend for p in points})
+    for b, backend in enumerate(backends):
+        pts = sorted((p for p in points if p.backend == backend), key=lambda p: p.n_train)
+        x = [p.n_train for p in pts]
+        for col, values in enumerate(([p.test_error_pct for p in pts], [p.fit_s for p in pts],
+                                      [p.predict_s for p in pts]), start=1):
+            fig.add_trace(go.Scatter(x=x, y=values, mode="lines+markers", name=backend, legendgroup=backend,
+                                     showlegend=col == 1, line=dict(color=PALETTE[b], width=3)), row=1, col=col)
+    fig.update_xaxes(title="training images", type="log")
+    return style(fig, "", height=height, legend=dict(orientation="h", y=-0.25, x=0))
+
+
+def confusion_figure(counts: np.ndarray, names: Sequence[str], title: str = "", height: int = 560) -> go.Figure:
+    labels = [str(n) for n in names]
+    fig = go.Figure(go.Heatmap(z=counts, x=labels, y=labels, colorscale="Blues", text=counts, texttemplate="%{text}",
+                               colorbar=dict(title=dict(text="test images", side="right")),
+                               hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>"))
+    fig.update_xaxes(title="predicted class", type="category", side="bottom")
+    fig.update_yaxes(title="true class", type="category", autorange="reversed")
+    return style(fig, title, height=height)
+
+
+def loss_curves_figure(series: dict[str, Sequence[float]], ylabel: str, title: str = "", height: int = 340,
+                       xlabel: str = "epoch") -> go.Figure:
+    fig = go.Figure([go.Scatter(x=list(range(1, len(v) + 1)), y=list(v), mode="lines+markers", name=name,
+                                line=dict(color=PALETTE[i % len(PALETTE)], width=3))
+                     for i, (name, v) in enumerate(series.items())])
+    fig.update_xaxes(title=xlabel)
+    fig.update_yaxes(title=ylabel)
+    return style(fig, title, height=height, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))

@@ -58,3 +58,37 @@ def reproduce(ds: data.Dataset, parts: list[str], progress: Progress = quiet) ->
         if key in out:
             out[f"notebook.{key}"] = printed
     return out
+
+
+def part_benchmarks(ds: data.Dataset, progress: Progress = quiet) -> dict:
+    """Exercises 2.6, 3.2 and 3.4 with the notebook's grids and settings (minutes on a laptop)."""
+    import numpy as np
+
+    from mnistlab import knn, metrics, mlp
+
+    full = data.train_test(ds.X, ds.y)
+    b784 = data.scale(data.binary_problem(full, data.DEFAULT_PAIR))
+    out = _validated("binary784.logreg", binary.logistic().set_params(max_iter=2500), binary.LOGREG_784_GRID, b784,
+                     progress, {"C": "best_C"})
+    progress("binary784.knn: 5-fold CV over K", None)
+    curve = knn.cv_curve(b784.X_train, b784.y_train, binary.KNN_KS)
+    best_k = min(curve, key=lambda k: (curve[k], k))
+    pred = knn.ExactKNN(best_k).fit(b784.X_train, b784.y_train).predict(b784.X_test)
+    out |= {"binary784.knn.best_k": best_k, "binary784.knn.cv_error_pct": curve[best_k],
+            "binary784.knn.test_error_pct": metrics.error_pct(b784.y_test, pred)}
+
+    multi = data.scale(full, dtype=np.float32)
+    progress("multiclass.knn1: 60,000 training images, 10,000 test images", None)
+    point = knn.timing_point("mnistlab", len(multi.y_train), 1, multi.X_train, multi.y_train, multi.X_test, multi.y_test)
+    out |= {"multiclass.knn1.test_error_pct": point.test_error_pct, "multiclass.knn1.predict_s": point.predict_s}
+    progress("multiclass.mlp: (200, 100) relu, max_iter 2000", None)
+    model = mlp.notebook_mlp()
+    start = time.perf_counter()
+    model.fit(multi.X_train, multi.y_train)
+    scores = mlp.score(model, multi.X_test, multi.y_test)
+    out |= {"multiclass.mlp.test_error_pct": scores["test_error_pct"], "multiclass.mlp.nll": scores["test_nll"],
+            "multiclass.mlp.fit_s": time.perf_counter() - start, "multiclass.mlp.epochs": model.n_iter_}
+    return out
+
+
+PARTS["benchmarks"] = part_benchmarks

@@ -49,3 +49,25 @@ def test_data_page_runs(app):
     assert not app.exception
     values = [m.value for m in app.metric]
     assert len(values) == 3 and all(v.endswith("components") for v in values)
+
+
+def test_binary_784_page_knn_cv_fills_the_comparison(app):
+    app.switch_page("pages/binary_784.py").run()
+    assert not app.exception
+    app.select_slider(key="b784-knn-n").set_value(2000).run()
+    next(b for b in app.button if b.label.startswith("Run 5 folds")).click().run()
+    assert not app.exception
+    table = app.dataframe[0].value
+    assert list(table["model"]) == ["knn"] and table["selected"][0].startswith("n_neighbors=")
+
+
+def test_multiclass_page_timing_curves_and_confusion(app):
+    app.switch_page("pages/multiclass.py").run()
+    assert not app.exception
+    assert any("Most confused pair" in m.value for m in app.markdown)
+    app.multiselect(key="curve-sizes").set_value([250, 500]).run()
+    next(b for b in app.button if b.label == "Run 4 timings").click().run()
+    assert not app.exception
+    rows = app.dataframe[0].value
+    assert list(rows["training images"]) == [250, 500]
+    assert (rows["test error (%)"] > 0).all()

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from mnistlab import binary, data, explore, pca
+from mnistlab import binary, data, explore, knn, metrics, mlp, pca
 
 _fetch_lock = threading.Lock()
 
@@ -96,3 +96,53 @@ def multiclass_2d(name: str) -> np.ndarray:
     coords = (scaled_split(name).X_train - model.mean_) @ model.components_[:2].T
     coords.flags.writeable = False
     return coords
+
+
+# --- all 784 pixels (pages/binary_784.py, pages/multiclass.py) -------------------------
+
+@st.cache_resource(max_entries=4, show_spinner="Scaling the binary problem (784 pixels)...")
+def binary_784(name: str, pair: tuple[int, int]) -> data.Split:
+    return _read_only(data.scale(data.binary_problem(split(name), pair)))
+
+
+def _estimator_784(family: str, params: tuple):
+    base = binary.logistic().set_params(max_iter=2500) if family == "logistic" else mlp.notebook_mlp()
+    return base.set_params(**dict(params))
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cv_784(name: str, pair: tuple[int, int], family: str, params: tuple, n_train: int) -> float:
+    problem = binary_784(name, pair)
+    return binary.cv_grid(_estimator_784(family, ()), {k: [v] for k, v in params},
+                          problem.X_train[:n_train], problem.y_train[:n_train]).cv_error_pct[0]
+
+
+@st.cache_data(max_entries=64, show_spinner="Refitting the selected setting on every training image...")
+def final_784(name: str, pair: tuple[int, int], family: str, params: tuple) -> binary.Scores:
+    problem = binary_784(name, pair)
+    model = knn.ExactKNN(dict(params)["n_neighbors"]) if family == "knn" else _estimator_784(family, params)
+    model, fit_s = binary.fit(model, problem)
+    if family == "knn":  # k-NN probabilities are often exactly 0: its NLL is infinite, so it is not shown
+        return binary.Scores(metrics.error_pct(problem.y_train, model.predict(problem.X_train)),
+                             metrics.error_pct(problem.y_test, model.predict(problem.X_test)), float("nan"),
+                             len(problem.y_train), len(problem.y_test), fit_s)
+    return binary.evaluate(model, problem, fit_s)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def knn_cv_784(name: str, pair: tuple[int, int], n_train: int, ks: tuple[int, ...]) -> dict[int, float]:
+    problem = binary_784(name, pair)
+    return knn.cv_curve(problem.X_train[:n_train], problem.y_train[:n_train], ks)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def timing_point(name: str, backend: str, n_train: int, k: int) -> knn.TimingPoint:
+    s = scaled_split(name)
+    return knn.timing_point(backend, n_train, k, s.X_train, s.y_train, s.X_test, s.y_test)
+
+
+@st.cache_data(max_entries=16, show_spinner="Classifying the 10,000 test images...")
+def knn_confusion(name: str, n_train: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    s = scaled_split(name)
+    pred = knn.ExactKNN(k).fit(s.X_train[:n_train], s.y_train[:n_train]).predict(s.X_test)
+    return metrics.confusion(s.y_test, pred), pred

@@ -14,13 +14,18 @@ import streamlit as st
 
 def stepwise(key: str, steps: Sequence[Hashable], compute: Callable[[Hashable], Any], *,
              run_label: str = "Run", describe: Callable[[Hashable], str] = str,
-             autostart: bool = False) -> dict:
-    """Run the steps not yet done when the user presses Run; return {step: result} so far."""
+             autostart: bool = False, live: Callable[[dict], None] | None = None,
+             finished: Callable[[dict], bool] = lambda done: False) -> dict:
+    """Run the steps not yet done when the user presses Run; return {step: result} so far.
+
+    ``live(done)`` redraws the results after every step (and once more at the end);
+    ``finished(done)`` ends the run early (a training that has converged).
+    """
     state = st.session_state.setdefault(key, {"done": {}, "running": False, "steps": None})
     if state["steps"] != list(steps):  # other settings: start over
         state.update(done={}, running=False, steps=list(steps))
     done: dict = state["done"]
-    remaining = [s for s in steps if s not in done]
+    remaining = [] if finished(done) else [s for s in steps if s not in done]
 
     c1, c2, c3 = st.columns([1, 1, 3])
     label = run_label if not done else f"Continue ({len(remaining)} left)" if remaining else "Done"
@@ -34,13 +39,25 @@ def stepwise(key: str, steps: Sequence[Hashable], compute: Callable[[Hashable], 
         state.update(done={}, running=False)
         st.rerun()
 
+    view = st.empty()
+
+    def redraw():
+        if live and done:
+            with view.container():
+                live(done)
+
     if state["running"] and remaining:
         bar = st.progress(len(done) / len(steps), text="Starting...")
         for step in remaining:
             bar.progress(len(done) / len(steps), text=f"{len(done)}/{len(steps)} done; running {describe(step)}")
             done[step] = compute(step)
-        bar.progress(1.0, text=f"{len(steps)}/{len(steps)} done")
+            redraw()
+            if finished(done):
+                break
+        bar.progress(1.0, text=f"{len(done)}/{len(steps)} done")
         state["running"] = False
-    elif remaining and done:
-        st.caption(f"Stopped after {len(done)} of {len(steps)} steps; press Continue to finish.")
+    else:
+        redraw()
+        if remaining and done:
+            st.caption(f"Stopped after {len(done)} of {len(steps)} steps; press Continue to finish.")
     return done

@@ -37,3 +37,16 @@ def test_binary_page_slider_changes_the_test_error(server, page):
     assert "C=0.0001" in page.locator("[data-testid=stCaptionContainer]").all_inner_texts()[0].replace("1e-4", "0.0001")
     assert exceptions(page) == []
     page.screenshot(path=str(ARTIFACTS / "binary_2d.png"))
+
+
+def test_knn_timing_curve_runs_on_small_sizes(server, page):
+    open_page(page, server.url, "multiclass")
+    for size in ("10,000", "5,000", "2,000", "1,000"):  # keep 250 and 500
+        page.get_by_role("button", name=f"Remove {size}").click()
+        wait_idle(page)
+    page.get_by_role("button", name="Run 4 timings").click()
+    page.get_by_text("4/4 done").wait_for(timeout=120_000)
+    assert page.locator("[data-testid=stPlotlyChart]").count() >= 2  # the curves and the confusion matrix
+    wait_idle(page)
+    assert exceptions(page) == []
+    page.screenshot(path=str(ARTIFACTS / "multiclass.png"), full_page=True)
