@@ -60,3 +60,65 @@ def bench_knn(ds: data.Dataset, repeats: int = 3, k: int = 1, progress: Progress
 
 
 BENCHES: dict[str, Callable[..., dict]] = {"knn": bench_knn}
+
+
+def notebook_epoch(model, loader, X_tr, y_tr_onehot, X_val, y_val_onehot, opt) -> None:
+    """One epoch exactly as the notebook's exercise 5.3 loop: DataLoader batches, one-hot labels, argmax per
+    batch, then the loss and error over the whole training and validation sets."""
+    import torch
+    from torch import nn
+
+    loss_func = nn.CrossEntropyLoss()
+    for xb, yb in loader:
+        pred = model(xb)
+        loss = loss_func(pred, yb.argmax(axis=-1))
+        loss.backward()
+        opt.step()
+        opt.zero_grad()
+    with torch.no_grad():
+        pred = model(X_tr)
+        loss_func(pred, y_tr_onehot.argmax(axis=-1)).item()
+        (1 - (y_tr_onehot.argmax(axis=-1) == pred.argmax(axis=-1)).float().mean()).item()
+        pred_val = model(X_val)
+        loss_func(pred_val, y_val_onehot.argmax(axis=-1)).item()
+        (1 - (y_val_onehot.argmax(axis=-1) == pred_val.argmax(axis=-1)).float().mean()).item()
+
+
+def bench_train(ds: data.Dataset, repeats: int = 3, device: str = "cpu", model_name: str = "mlp",
+                progress: Progress = quiet) -> dict:
+    """The same network and epochs, trained by mnistlab's loop and by the notebook's DataLoader loop."""
+    import torch
+    from torch.utils.data import DataLoader, TensorDataset
+
+    from mnistlab import nets, training
+
+    dev = training.resolve_device(device)
+    split = data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
+    tensors = training.to_tensors(split.X_train, split.y_train, split.X_test, split.y_test, dev)
+    preset = nets.PRESETS[model_name] | {"epochs": repeats}
+    config = training.TrainConfig(model=model_name, device=device, **preset)
+    progress(f"mnistlab loop: {repeats} epochs of {model_name} on {device}", None)
+    ours = training.train(config, tensors)
+    ours_epochs = [m.epoch_s for m in ours.history]
+
+    onehot_tr = torch.nn.functional.one_hot(tensors.y_train, 10)
+    onehot_val = torch.nn.functional.one_hot(tensors.y_val, 10)
+    loader = DataLoader(TensorDataset(tensors.X_train, onehot_tr), batch_size=config.batch_size)
+    torch.manual_seed(config.seed)
+    model = nets.build(model_name).to(dev)
+    opt = training.make_optimizer(config, model.parameters())
+    ref_epochs = []
+    for epoch in range(repeats):
+        progress(f"notebook loop: epoch {epoch + 1}/{repeats}", epoch / repeats)
+        training.synchronize(dev)
+        t, _ = timed(lambda: notebook_epoch(model, loader, tensors.X_train, onehot_tr, tensors.X_val, onehot_val, opt))
+        training.synchronize(dev)
+        ref_epochs.append(t)
+    ours_s, ref_s = statistics.median(ours_epochs), statistics.median(ref_epochs)
+    return {"model": model_name, "device": str(dev), "epochs": repeats, "batch_size": config.batch_size,
+            "ours_epoch_s": [round(t, 3) for t in ours_epochs], "notebook_epoch_s": [round(t, 3) for t in ref_epochs],
+            "ours_s": round(ours_s, 3), "notebook_s": round(ref_s, 3), "ratio": round(ref_s / ours_s, 2),
+            "ours_final_test_error_pct": ours.final.val_error_pct}
+
+
+BENCHES["train"] = bench_train

@@ -71,7 +71,35 @@ def cmd_reproduce(args) -> int:
 def cmd_bench(args) -> int:
     from mnistlab import bench
 
-    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress), args.json)
+    extra = {"device": args.device, "model_name": args.model} if args.what == "train" else {}
+    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress, **extra), args.json)
+    return 0
+
+
+def cmd_train(args) -> int:
+    import numpy as np
+
+    from mnistlab import nets, training
+
+    ds = load(args)
+    preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
+                                                            ("batch_size", args.batch_size),
+                                                            ("optimizer", args.optimizer)) if v is not None}
+    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, **preset)
+    split = data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
+    tensors = training.to_tensors(split.X_train, split.y_train, split.X_test, split.y_test,
+                                  training.resolve_device(args.device))
+
+    def report(m, result):
+        stderr_progress(f"epoch {m.epoch}: train loss {m.train_loss:.4f}, test error {m.val_error_pct:.2f} %, "
+                        f"{m.epoch_s:.1f} s", m.epoch / config.epochs)
+
+    result = training.train(config, tensors, on_epoch=report)
+    out = {"config": training.config_dict(config),
+           "epochs": [vars(m) for m in result.history],
+           "final.test_error_pct": result.final.val_error_pct, "final.test_loss": result.final.val_loss,
+           "early_stopped": result.early_stopped}
+    emit(out, args.json)
     return 0
 
 
@@ -95,7 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--part", choices=["all", *PARTS], default="all")
     bench = command("bench", cmd_bench, "side-by-side benchmarks (ours vs the reference), as ratios")
     bench.add_argument("what", choices=["knn", "train"])
-    bench.add_argument("--repeats", type=int, default=3)
+    bench.add_argument("--repeats", type=int, default=3, help="repeats (for train: epochs)")
+    bench.add_argument("--device", default="cpu", help="train: cpu, cuda or mps")
+    bench.add_argument("--model", default="mlp", choices=["linear", "mlp", "cnn"], help="train: the network")
+    train = command("train", cmd_train, "train a network (per-epoch metrics on stderr)")
+    train.add_argument("--model", choices=["linear", "mlp", "cnn"], default="mlp")
+    train.add_argument("--epochs", type=int)
+    train.add_argument("--lr", type=float)
+    train.add_argument("--batch-size", type=int)
+    train.add_argument("--optimizer", choices=["gd", "sgd", "momentum", "adam", "adamw", "rmsprop"])
+    train.add_argument("--device", default="cpu")
+    train.add_argument("--seed", type=int, default=0)
     return parser
 
 
@@ -104,6 +142,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except data.DataUnavailable as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:  # a device that is not there, said plainly
+        if type(exc).__name__ != "DeviceUnavailable":
+            raise
         print(f"error: {exc}", file=sys.stderr)
         return 2
 

@@ -1,0 +1,34 @@
+"""The networks of the notebook's part 2, and a small CNN (section 6)."""
+
+from __future__ import annotations
+
+from torch import nn
+
+MODELS = {
+    "linear": "Linear (784 -> 10), section 5.1",
+    "mlp": "MLP 784-200-100-10, section 5.3",
+    "cnn": "CNN: two 5x5 conv + batch-norm + pool blocks, section 6",
+}
+
+# Settings that suit each model (exercise 5.3's for the MLP; the CNN's reach 99 % in 3 epochs on CPU).
+PRESETS = {
+    "linear": dict(optimizer="sgd", lr=0.1, batch_size=64, epochs=10, scheduler="none"),
+    "mlp": dict(optimizer="adam", lr=1e-4, batch_size=256, epochs=10, scheduler="none"),
+    "cnn": dict(optimizer="adam", lr=2e-3, batch_size=128, epochs=3, scheduler="cosine"),
+}
+
+
+def build(name: str, dropout: float = 0.0) -> nn.Module:
+    if name == "linear":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 10))
+    if name == "mlp":
+        return nn.Sequential(nn.Flatten(), nn.Linear(784, 200), nn.ReLU(), nn.Dropout(dropout),
+                             nn.Linear(200, 100), nn.ReLU(), nn.Dropout(dropout), nn.Linear(100, 10))
+    if name == "cnn":
+        return nn.Sequential(
+            nn.Unflatten(1, (1, 28, 28)),
+            nn.Conv2d(1, 32, 5, padding=2), nn.BatchNorm2d(32), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 5, padding=2), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Dropout(dropout), nn.Linear(64 * 7 * 7, 128), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(128, 10))
+    raise ValueError(f"unknown model {name!r}; choose from {sorted(MODELS)}")

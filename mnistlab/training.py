@@ -1,0 +1,261 @@
+"""A training loop for the notebook's networks that reports every epoch and stops when asked.
+
+The whole dataset lives on the training device as tensors; each epoch takes batches as index
+slices of a fresh random permutation (no DataLoader: it costs about 2x per epoch on CPU here).
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from mnistlab import nets
+
+OPTIMIZERS = ("gd", "sgd", "momentum", "adam", "adamw", "rmsprop")
+SCHEDULERS = ("none", "step", "cosine")
+
+
+class DeviceUnavailable(RuntimeError):
+    pass
+
+
+class WeightsError(ValueError):
+    """An uploaded weights file that is not a state dict of the chosen model."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    model: str = "mlp"
+    optimizer: str = "adam"        # gd: full-batch gradient descent with a fixed step (section 5.1)
+    lr: float = 1e-4               # exercise 5.3: Adam, 1e-4, batch 256
+    batch_size: int = 256
+    epochs: int = 10
+    weight_decay: float = 0.0
+    dropout: float = 0.0
+    scheduler: str = "none"
+    patience: int = 0              # early stopping on the validation loss; 0 = off
+    seed: int = 0
+    device: str = "cpu"
+
+    def describe(self) -> str:
+        batch = "full batch" if self.optimizer == "gd" else f"batch {self.batch_size}"
+        return f"{self.model}, {self.optimizer} lr={self.lr:g}, {batch}, {self.device}"
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    epoch: int
+    train_loss: float
+    train_error_pct: float
+    val_loss: float
+    val_error_pct: float
+    epoch_s: float
+    samples_per_s: float
+    lr: float
+
+
+@dataclass
+class TrainResult:
+    model: nn.Module
+    config: TrainConfig
+    history: list[EpochMetrics] = field(default_factory=list)
+    stopped: bool = False
+    early_stopped: bool = False
+
+    @property
+    def final(self) -> EpochMetrics | None:
+        return self.history[-1] if self.history else None
+
+
+# --- devices ------------------------------------------------------------------------
+
+def devices() -> dict[str, str | None]:
+    """{device: None if usable, else the reason it is not}."""
+    mps = getattr(torch.backends, "mps", None)
+    return {
+        "cpu": None,
+        "cuda": None if torch.cuda.is_available() else "no CUDA GPU on this server",
+        "mps": None if (mps is not None and mps.is_available()) else "no Apple GPU (MPS) on this server",
+    }
+
+
+def resolve_device(name: str) -> torch.device:
+    reason = devices().get(name, f"unknown device {name!r}")
+    if reason:
+        raise DeviceUnavailable(f"Cannot train on {name}: {reason}.")
+    return torch.device(name)
+
+
+def synchronize(device: torch.device) -> None:
+    """Wait for queued GPU work, so that wall-clock times are real."""
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+    elif device.type == "mps":
+        torch.mps.synchronize()
+
+
+# --- data -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TensorData:
+    X_train: torch.Tensor
+    y_train: torch.Tensor
+    X_val: torch.Tensor
+    y_val: torch.Tensor
+
+
+def to_tensors(X_train, y_train, X_val, y_val, device: torch.device) -> TensorData:
+    def t(a, dtype):
+        return torch.as_tensor(np.asarray(a), dtype=dtype, device=device)
+    return TensorData(t(X_train, torch.float32), t(y_train, torch.long), t(X_val, torch.float32), t(y_val, torch.long))
+
+
+# --- the loop ---------------------------------------------------------------------------
+
+def make_optimizer(config: TrainConfig, params) -> torch.optim.Optimizer:
+    wd = config.weight_decay
+    if config.optimizer in ("gd", "sgd"):
+        return torch.optim.SGD(params, lr=config.lr, weight_decay=wd)
+    if config.optimizer == "momentum":
+        return torch.optim.SGD(params, lr=config.lr, momentum=0.9, nesterov=True, weight_decay=wd)
+    if config.optimizer == "adam":
+        return torch.optim.Adam(params, lr=config.lr, weight_decay=wd, foreach=True)
+    if config.optimizer == "adamw":
+        return torch.optim.AdamW(params, lr=config.lr, weight_decay=wd)
+    if config.optimizer == "rmsprop":
+        return torch.optim.RMSprop(params, lr=config.lr, weight_decay=wd)
+    raise ValueError(f"unknown optimizer {config.optimizer!r}")
+
+
+def make_scheduler(config: TrainConfig, optimizer):
+    if config.scheduler == "step":
+        return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, config.epochs // 3), gamma=0.3)
+    if config.scheduler == "cosine":
+        return torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=max(1, config.epochs))
+    return None
+
+
+@torch.no_grad()
+def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int = 5000) -> tuple[float, float]:
+    """(mean cross-entropy, error %) over the whole set, in eval mode."""
+    model.eval()
+    loss_sum, wrong = 0.0, 0
+    for s in range(0, len(X), batch):
+        logits = model(X[s:s + batch])
+        loss_sum += nn.functional.cross_entropy(logits, y[s:s + batch], reduction="sum").item()
+        wrong += (logits.argmax(1) != y[s:s + batch]).sum().item()
+    return loss_sum / len(X), 100.0 * wrong / len(X)
+
+
+def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetrics, TrainResult], None] | None = None,
+          should_stop: Callable[[], bool] = lambda: False, model: nn.Module | None = None,
+          on_batch: Callable[[int, int], None] | None = None) -> TrainResult:
+    """Train ``config.epochs`` epochs (or until stopped); ``should_stop`` is checked at every batch."""
+    device = resolve_device(config.device)
+    torch.manual_seed(config.seed)
+    model = (model or nets.build(config.model, config.dropout)).to(device)
+    optimizer = make_optimizer(config, model.parameters())
+    scheduler = make_scheduler(config, optimizer)
+    result = TrainResult(model, config)
+    n = len(data.X_train)
+    batch = n if config.optimizer == "gd" else config.batch_size
+    generator = torch.Generator(device="cpu").manual_seed(config.seed)
+    best_loss, best_state, stale = float("inf"), None, 0
+    for epoch in range(1, config.epochs + 1):
+        synchronize(device)
+        start = time.perf_counter()
+        model.train()
+        order = torch.randperm(n, generator=generator).to(device)
+        n_batches = (n + batch - 1) // batch
+        for b in range(n_batches):
+            if should_stop():
+                result.stopped = True
+                return result
+            idx = order[b * batch:(b + 1) * batch]
+            loss = nn.functional.cross_entropy(model(data.X_train[idx]), data.y_train[idx])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            if on_batch:
+                on_batch(b + 1, n_batches)
+        synchronize(device)
+        train_s = time.perf_counter() - start
+        lr = optimizer.param_groups[0]["lr"]
+        if scheduler:
+            scheduler.step()
+        train_loss, train_err = evaluate(model, data.X_train, data.y_train)
+        val_loss, val_err = evaluate(model, data.X_val, data.y_val)
+        synchronize(device)
+        metrics = EpochMetrics(epoch, train_loss, train_err, val_loss, val_err, time.perf_counter() - start,
+                               n / train_s, lr)
+        result.history.append(metrics)
+        if on_epoch:
+            on_epoch(metrics, result)
+        if config.patience:
+            if val_loss < best_loss:
+                best_loss, stale = val_loss, 0
+                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+            else:
+                stale += 1
+                if stale >= config.patience:
+                    model.load_state_dict(best_state)  # keep the weights of the best validation loss
+                    result.early_stopped = True
+                    break
+    return result
+
+
+# --- weights -----------------------------------------------------------------------------
+
+def weights_bytes(model: nn.Module) -> bytes:
+    buffer = io.BytesIO()
+    torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buffer)
+    return buffer.getvalue()
+
+
+def load_weights(raw: bytes, model_name: str, dropout: float = 0.0) -> nn.Module:
+    """A model of ``model_name`` with the uploaded weights; refuses anything else, and never runs code."""
+    try:
+        state = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many types for bad or unsafe files
+        raise WeightsError(f"Not a PyTorch weights file that can be loaded safely ({type(exc).__name__}).") from exc
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise WeightsError("The file does not hold a state dict (a mapping of names to tensors).")
+    model = nets.build(model_name, dropout)
+    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
+    got = {k: tuple(v.shape) for k, v in state.items()}
+    if expected != got:
+        raise WeightsError(f"These weights do not fit the {model_name} model "
+                           f"(expected {len(expected)} tensors, got {len(got)} with other names or shapes).")
+    model.load_state_dict(state)
+    return model
+
+
+@torch.no_grad()
+def predict_proba(model: nn.Module, X: np.ndarray) -> np.ndarray:
+    model.eval()
+    device = next(model.parameters()).device
+    return torch.softmax(model(torch.as_tensor(X, dtype=torch.float32, device=device)), dim=1).cpu().numpy()
+
+
+# --- exercise 4.1 ---------------------------------------------------------------------------
+
+def autograd_check(x: np.ndarray) -> dict:
+    """z = sum((x + exp(x))^2): the gradient by backward() and by the formula 2y(1 + exp(x))."""
+    t = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
+    y = t + torch.exp(t)
+    z = (y ** 2).sum()
+    z.backward()
+    analytic = (2 * y * (1 + torch.exp(t))).detach().numpy()
+    autograd = t.grad.numpy()
+    return {"x": t.detach().numpy(), "autograd": autograd, "analytic": analytic,
+            "max_abs_diff": float(np.max(np.abs(autograd - analytic)))}
+
+
+def config_dict(config: TrainConfig) -> dict:
+    return asdict(config)
