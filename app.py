@@ -15,5 +15,6 @@ PAGES = [
     st.Page("pages/binary_2d.py", title="Binary 2-D playground", icon=":material/tune:"),
     st.Page("pages/binary_784.py", title="Binary, 784 pixels", icon=":material/grid_on:"),
     st.Page("pages/multiclass.py", title="Ten classes: k-NN and MLP", icon=":material/speed:"),
+    st.Page("pages/training.py", title="Train with PyTorch", icon=":material/model_training:"),
 ]
 st.navigation(PAGES).run()

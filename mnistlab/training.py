@@ -112,7 +112,7 @@ class TensorData:
 
 def to_tensors(X_train, y_train, X_val, y_val, device: torch.device) -> TensorData:
     def t(a, dtype):
-        return torch.as_tensor(np.asarray(a), dtype=dtype, device=device)
+        return torch.tensor(np.asarray(a), dtype=dtype, device=device)  # a copy: the source may be read-only
     return TensorData(t(X_train, torch.float32), t(y_train, torch.long), t(X_val, torch.float32), t(y_val, torch.long))
 
 
@@ -141,6 +141,12 @@ def make_scheduler(config: TrainConfig, optimizer):
     return None
 
 
+def new_result(config: TrainConfig, model: nn.Module | None = None) -> TrainResult:
+    """A fresh (seeded) network, or ``model`` to continue from, with an empty history."""
+    torch.manual_seed(config.seed)
+    return TrainResult(model if model is not None else nets.build(config.model, config.dropout), config)
+
+
 @torch.no_grad()
 def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int = 5000) -> tuple[float, float]:
     """(mean cross-entropy, error %) over the whole set, in eval mode."""
@@ -155,14 +161,17 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int = 50
 
 def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetrics, TrainResult], None] | None = None,
           should_stop: Callable[[], bool] = lambda: False, model: nn.Module | None = None,
-          on_batch: Callable[[int, int], None] | None = None) -> TrainResult:
-    """Train ``config.epochs`` epochs (or until stopped); ``should_stop`` is checked at every batch."""
+          on_batch: Callable[[int, int], None] | None = None, result: TrainResult | None = None) -> TrainResult:
+    """Train ``config.epochs`` epochs (or until stopped); ``should_stop`` is checked at every batch.
+
+    Pass ``result`` (see ``new_result``) to keep the model and history even if the caller is
+    interrupted mid-epoch.
+    """
+    result = result or new_result(config, model)
     device = resolve_device(config.device)
-    torch.manual_seed(config.seed)
-    model = (model or nets.build(config.model, config.dropout)).to(device)
+    model = result.model.to(device)
     optimizer = make_optimizer(config, model.parameters())
     scheduler = make_scheduler(config, optimizer)
-    result = TrainResult(model, config)
     n = len(data.X_train)
     batch = n if config.optimizer == "gd" else config.batch_size
     generator = torch.Generator(device="cpu").manual_seed(config.seed)

@@ -71,3 +71,15 @@ def test_multiclass_page_timing_curves_and_confusion(app):
     rows = app.dataframe[0].value
     assert list(rows["training images"]) == [250, 500]
     assert (rows["test error (%)"] > 0).all()
+
+
+def test_training_page_tiny_run_is_recorded(app):
+    app.switch_page("pages/training.py").run()
+    assert not app.exception
+    app.selectbox(key="train-model").set_value("linear").run()
+    app.slider(key="train-epochs").set_value(1).run()
+    app.button(key="train-start").click().run()
+    assert not app.exception
+    runs = app.dataframe[-2].value if len(app.dataframe) > 1 else app.dataframe[0].value
+    assert list(runs["model"]) == ["linear"] and list(runs["status"]) == ["finished"]
+    assert app.metric[0].value == "1 / 1"

@@ -146,3 +146,14 @@ def knn_confusion(name: str, n_train: int, k: int) -> tuple[np.ndarray, np.ndarr
     s = scaled_split(name)
     pred = knn.ExactKNN(k).fit(s.X_train[:n_train], s.y_train[:n_train]).predict(s.X_test)
     return metrics.confusion(s.y_test, pred), pred
+
+
+@st.cache_resource(max_entries=4, show_spinner="Moving the data to the training device...")
+def train_tensors(name: str, device: str):
+    """The scaled split as tensors on ``device``, shared read-only by every training on this server."""
+    import torch
+
+    from mnistlab import training
+
+    s = scaled_split(name)
+    return training.to_tensors(s.X_train, s.y_train, s.X_test, s.y_test, torch.device(device))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from mnistlab import binary, data
+from mnistlab import binary, data, nets, training
 
 C_VALUES = [float(f"{c:.4g}") for c in np.logspace(-4, 4, 17)]
 
@@ -48,3 +48,55 @@ def model_controls(key: str = "model") -> binary.ModelChoice:
                              value=1e-4, key=f"{key}-alpha", format_func=format_C)
     max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, key=f"{key}-max_iter")
     return binary.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
+
+
+LR_VALUES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
+OPTIMIZER_LABELS = {"gd": "gradient descent, full batch (5.1)", "sgd": "minibatch SGD (5.2)",
+                    "momentum": "SGD + Nesterov momentum", "adam": "Adam (5.3)", "adamw": "AdamW", "rmsprop": "RMSprop"}
+
+
+def apply_preset() -> None:
+    """When the network changes, load the settings that suit it (before the widgets are drawn)."""
+    preset = nets.PRESETS[st.session_state["train-model"]]
+    for field_name, value in preset.items():
+        st.session_state[f"train-{field_name}"] = value
+
+
+def training_controls() -> training.TrainConfig:
+    st.session_state.setdefault("train-model", "mlp")  # first visit: exercise 5.3's network and settings
+    for field_name, value in nets.PRESETS["mlp"].items():
+        st.session_state.setdefault(f"train-{field_name}", value)
+    c1, c2, c3 = st.columns(3)
+    model = c1.selectbox("Network", list(nets.MODELS), format_func=nets.MODELS.get, key="train-model",
+                         on_change=apply_preset)
+    optimizer = c2.selectbox("Optimiser", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get, key="train-optimizer")
+    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, key="train-lr", format_func=lambda v: f"{v:g}")
+    c1, c2, c3 = st.columns(3)
+    batch = c1.select_slider("Batch size", [32, 64, 128, 256, 512, 1024], key="train-batch_size",
+                             disabled=optimizer == "gd", help="Full-batch gradient descent uses all 60,000 images per step.")
+    epochs = c2.slider("Epochs", 1, 100, key="train-epochs")
+    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS, key="train-scheduler",
+                             help="step: x0.3 every third of the run; cosine: down to 0 at the last epoch.")
+    with st.expander("Regularisation, early stopping, seed"):
+        c1, c2, c3, c4 = st.columns(4)
+        weight_decay = c1.select_slider("Weight decay", [0.0, 1e-5, 1e-4, 1e-3, 1e-2], value=0.0, key="train-wd")
+        dropout = c2.slider("Dropout", 0.0, 0.6, 0.0, 0.05, key="train-dropout", disabled=model == "linear")
+        patience = c3.number_input("Early stopping patience (epochs, 0 = off)", 0, 20, 0, key="train-patience",
+                                   help="Stops when the validation loss has not improved for this many epochs "
+                                        "and keeps the best weights (section 5.4).")
+        seed = c4.number_input("Seed", 0, 10_000, 0, key="train-seed")
+    return training.TrainConfig(model=model, optimizer=optimizer, lr=lr, batch_size=batch, epochs=epochs,
+                                weight_decay=weight_decay, dropout=dropout, scheduler=scheduler, patience=int(patience),
+                                seed=int(seed), device=device_controls())
+
+
+def device_controls() -> str:
+    """Every device is listed; the ones this server lacks say why and cannot be chosen."""
+    status = training.devices()
+    labels = {"cpu": "CPU", "cuda": "CUDA GPU", "mps": "Apple GPU (MPS)"}
+    device = st.radio("Device", list(status), key="train-device", horizontal=True, format_func=labels.get,
+                      captions=["available" if reason is None else f"unavailable: {reason}" for reason in status.values()])
+    if status[device]:
+        st.warning(f"{labels[device]} is not available here ({status[device]}); training will use the CPU.")
+        return "cpu"
+    return device

@@ -1,0 +1,139 @@
+"""The training page's session: the current run, the run table, weights in and out, the autograd check.
+
+Everything here belongs to one student's session; models trained here are offered to the drawing page.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+
+import numpy as np
+import streamlit as st
+import torch
+
+from mnistlab import plots, training
+from mnistlab.ui import cached
+
+
+@dataclass
+class LabState:
+    current: training.TrainResult | None = None
+    recorded: bool = True
+    runs: list[dict] = field(default_factory=list)
+    models: dict[str, tuple[torch.nn.Module, float]] = field(default_factory=dict)  # label -> (CPU model, test error)
+    loaded_file: str | None = None
+
+
+def lab_state() -> LabState:
+    return st.session_state.setdefault("training-lab", LabState())
+
+
+def record(lab: LabState, dataset: str) -> None:
+    """Add the current run to the table (once) and offer its model to the drawing page."""
+    result = lab.current
+    if result is None or lab.recorded or not result.history:
+        return
+    lab.recorded = True
+    final, cfg = result.final, result.config
+    n = len(lab.runs) + 1
+    status = "stopped" if result.stopped else "early-stopped" if result.early_stopped else "finished"
+    lab.runs.append({"run": n, "dataset": dataset, "model": cfg.model, "optimizer": cfg.optimizer, "lr": cfg.lr,
+                     "batch": "full" if cfg.optimizer == "gd" else cfg.batch_size, "device": cfg.device,
+                     "epochs": len(result.history), "status": status,
+                     "time per epoch (s)": round(float(np.mean([m.epoch_s for m in result.history])), 3),
+                     "test error (%)": round(final.val_error_pct, 2), "test loss": round(final.val_loss, 4)})
+    lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
+        copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
+
+
+def show_progress(result: training.TrainResult) -> None:
+    history = result.history
+    if not history:
+        st.caption("Training the first epoch...")
+        return
+    last = history[-1]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric("Epoch", f"{last.epoch} / {result.config.epochs}")
+    c2.metric("Test error", f"{last.val_error_pct:.2f} %", help="10,000 test images (the validation set)")
+    c3.metric("Time per epoch", f"{last.epoch_s:.2f} s", help="training plus evaluating both sets")
+    c4.metric("Training speed", f"{last.samples_per_s / 1000:,.1f}k img/s", help=f"images per second on {result.config.device}")
+    left, right = st.columns(2)
+    left.plotly_chart(plots.loss_curves_figure({"train": [m.train_loss for m in history],
+                                                "validation (test)": [m.val_loss for m in history]},
+                                               "cross-entropy", "Cross-entropy loss"))
+    right.plotly_chart(plots.loss_curves_figure({"train": [m.train_error_pct for m in history],
+                                                 "validation (test)": [m.val_error_pct for m in history]},
+                                                "error (%)", "Classification error"))
+    note = {True: "Stopped: the model and curves so far are kept."}.get(result.stopped, "")
+    if result.early_stopped:
+        note = "Early stopping: the validation loss stopped improving; the best weights are kept."
+    if note:
+        st.info(note)
+
+
+def show_table(lab: LabState) -> None:
+    st.header("Runs in this session")
+    if not lab.runs:
+        st.caption("Each training appears here: model, optimiser, device, epochs, time per epoch, final test error.")
+        return
+    st.dataframe(lab.runs, hide_index=True)
+    pairs = device_pairs(lab.runs)
+    if pairs:
+        st.plotly_chart(plots.bars_figure([label for label, _ in pairs], [t for _, t in pairs], "time per epoch (s)",
+                                          "Same setting on each device (exercise 5.4)", height=120 + 40 * len(pairs)))
+
+
+def device_pairs(rows: list[dict]) -> list[tuple[str, float]]:
+    """(setting on device, mean time per epoch) for settings that ran on more than one device."""
+    by_setting: dict[tuple, dict[str, list[float]]] = {}
+    for r in rows:
+        setting = (r["model"], r["optimizer"], r["lr"], r["batch"])
+        by_setting.setdefault(setting, {}).setdefault(r["device"], []).append(r["time per epoch (s)"])
+    out = []
+    for setting, per_device in by_setting.items():
+        if len(per_device) > 1:
+            for device, times in sorted(per_device.items()):
+                out.append((f"{setting[0]} {setting[1]} lr={setting[2]:g} batch {setting[3]} on {device}",
+                            float(np.mean(times))))
+    return out
+
+
+def weights_panel(lab: LabState, config: training.TrainConfig, dataset: str) -> None:
+    st.header("Weights")
+    left, right = st.columns(2)
+    with left:
+        if lab.current is not None:
+            st.download_button("Download the current model's weights", training.weights_bytes(lab.current.model),
+                               file_name=f"mnistlab-{lab.current.config.model}.pt", mime="application/octet-stream")
+            st.caption(f"A PyTorch state dict of the {lab.current.config.model} network.")
+        else:
+            st.caption("Train a model to download its weights.")
+    with right:
+        upload = st.file_uploader(f"Upload weights for the {config.model} network (.pt)", type=["pt", "pth"],
+                                  key="train-upload")
+        if upload is not None:
+            try:
+                model = training.load_weights(upload.getvalue(), config.model, config.dropout)
+            except training.WeightsError as exc:
+                st.error(str(exc))
+                return
+            tensors = cached.train_tensors(dataset, "cpu")
+            loss, error = training.evaluate(model, tensors.X_val, tensors.y_val)
+            st.success(f"Loaded: test error {error:.2f} %, test loss {loss:.4f}. "
+                       "Turn on 'Continue from the current model' to train it further.")
+            if lab.loaded_file != upload.file_id:  # once per upload, not on every rerun
+                lab.loaded_file = upload.file_id
+                lab.current, lab.recorded = training.TrainResult(model, config), True
+                lab.models[f"uploaded {config.model}, {error:.2f} % test error"] = (model.eval(), error)
+
+
+def autograd_panel(dataset: str) -> None:
+    with st.expander("Autograd check (exercise 4.1): backward() against the formula"):
+        st.markdown("x = the scaled pixels 315-324 of the first training image; y = x + exp(x); z = sum(y^2). "
+                    "backward() gives dz/dx; the formula says 2y(1 + exp(x)).")
+        x = cached.scaled_split(dataset).X_train[0, 315:325]
+        check = training.autograd_check(x)
+        st.dataframe({"x": check["x"], "autograd dz/dx": check["autograd"], "formula 2y(1+e^x)": check["analytic"]},
+                     hide_index=True)
+        st.caption(f"Largest difference: {check['max_abs_diff']:.2e} (float64).")

@@ -1,0 +1,98 @@
+"""The torch loop on small slices: every model, the stop flag, callbacks, weights in and out, devices."""
+
+import io
+import os
+import pickle
+
+import numpy as np
+import pytest
+import torch
+
+from mnistlab import data, nets, training
+
+
+@pytest.fixture(scope="module")
+def tensors(mnist_split):
+    s = data.scale(data.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
+                              mnist_split.X_test[:256], mnist_split.y_test[:256]), dtype=np.float32)
+    return training.to_tensors(s.X_train, s.y_train, s.X_test, s.y_test, torch.device("cpu"))
+
+
+@pytest.mark.parametrize("model", list(nets.MODELS))
+def test_one_epoch_of_every_model_reports_metrics(tensors, model):
+    config = training.TrainConfig(model=model, epochs=1, batch_size=128, lr=1e-3)
+    seen = []
+    result = training.train(config, tensors, on_epoch=lambda m, r: seen.append(m))
+    assert len(seen) == 1 and seen[0].epoch == 1 and result.history == seen
+    m = seen[0]
+    assert m.train_loss > 0 and 0 <= m.val_error_pct < 90 and m.epoch_s > 0 and m.samples_per_s > 0
+
+
+def test_learning_reduces_the_loss_and_gd_uses_the_full_batch(tensors):
+    batches = []
+    config = training.TrainConfig(model="linear", optimizer="gd", lr=0.1, epochs=5)
+    result = training.train(config, tensors, on_batch=lambda b, n: batches.append(n))
+    assert set(batches) == {1}  # one step per epoch: full-batch gradient descent
+    assert result.history[-1].train_loss < result.history[0].train_loss
+
+
+def test_stop_flag_stops_at_a_batch_boundary_and_keeps_the_model(tensors):
+    steps = []
+    config = training.TrainConfig(model="mlp", epochs=3, batch_size=64)
+    result = training.new_result(config)
+    before = {k: v.clone() for k, v in result.model.state_dict().items()}
+    training.train(config, tensors, on_batch=lambda b, n: steps.append(b), should_stop=lambda: len(steps) >= 5,
+                   result=result)
+    assert result.stopped and steps == [1, 2, 3, 4, 5] and result.history == []
+    assert any(not torch.equal(before[k], v) for k, v in result.model.state_dict().items())
+
+
+def test_early_stopping_keeps_the_best_weights(tensors):
+    config = training.TrainConfig(model="mlp", optimizer="sgd", lr=1.0, epochs=30, patience=2, batch_size=32)
+    result = training.train(config, tensors)
+    assert result.early_stopped and len(result.history) < 30
+    best = min(m.val_loss for m in result.history)
+    loss, _ = training.evaluate(result.model, tensors.X_val, tensors.y_val)
+    assert loss == pytest.approx(best, rel=1e-5)
+
+
+def test_weights_round_trip(tensors):
+    result = training.train(training.TrainConfig(model="cnn", epochs=1, batch_size=256), tensors)
+    raw = training.weights_bytes(result.model)
+    loaded = training.load_weights(raw, "cnn")
+    np.testing.assert_allclose(training.predict_proba(loaded, tensors.X_val[:10].numpy()),
+                               training.predict_proba(result.model, tensors.X_val[:10].numpy()), rtol=1e-5)
+
+
+class RunsCode:
+    def __reduce__(self):
+        return (os.system, ("echo owned",))
+
+
+def test_bad_weight_files_are_refused():
+    with pytest.raises(training.WeightsError, match="safely"):
+        training.load_weights(b"not a torch file", "mlp")
+    with pytest.raises(training.WeightsError, match="safely"):
+        training.load_weights(pickle.dumps(RunsCode()), "mlp")
+    buffer = io.BytesIO()
+    torch.save([1, 2, 3], buffer)
+    with pytest.raises(training.WeightsError, match="state dict"):
+        training.load_weights(buffer.getvalue(), "mlp")
+    with pytest.raises(training.WeightsError, match="do not fit"):
+        training.load_weights(training.weights_bytes(nets.build("linear")), "mlp")
+
+
+def test_devices_and_unavailable_gpu():
+    status = training.devices()
+    assert status["cpu"] is None
+    if not torch.cuda.is_available():
+        assert "no CUDA" in status["cuda"]
+        with pytest.raises(training.DeviceUnavailable, match="cuda"):
+            training.resolve_device("cuda")
+
+
+def test_autograd_check_matches_the_formula():
+    check = training.autograd_check(np.linspace(-0.5, 0.5, 10))
+    assert check["max_abs_diff"] < 1e-12
+    x = check["x"]
+    np.testing.assert_allclose(check["autograd"], 2 * (x + np.exp(x)) * (1 + np.exp(x)))
