@@ -234,8 +234,12 @@ def binary_problem(split: Split, pair: tuple[int, int] = DEFAULT_PAIR) -> Split:
     return Split(*pick(split.X_train, split.y_train), *pick(split.X_test, split.y_test))
 
 
+def fit_scaler(X_train: np.ndarray) -> MinMaxScaler:
+    return MinMaxScaler(feature_range=SCALE_RANGE).fit(X_train)
+
+
 def scale(split: Split, dtype=np.float64) -> Split:
     """MinMax to (-0.5, 0.5), fitted on the training part only (never refit on test)."""
-    scaler = MinMaxScaler(feature_range=SCALE_RANGE).fit(split.X_train)
+    scaler = fit_scaler(split.X_train)
     return Split(scaler.transform(split.X_train).astype(dtype, copy=False), split.y_train,
                  scaler.transform(split.X_test).astype(dtype, copy=False), split.y_test)

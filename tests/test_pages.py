@@ -83,3 +83,9 @@ def test_training_page_tiny_run_is_recorded(app):
     runs = app.dataframe[-2].value if len(app.dataframe) > 1 else app.dataframe[0].value
     assert list(runs["model"]) == ["linear"] and list(runs["status"]) == ["finished"]
     assert app.metric[0].value == "1 / 1"
+
+
+def test_draw_page_blank_canvas_gets_a_hint(app):
+    app.switch_page("pages/draw.py").run()
+    assert not app.exception
+    assert any("Draw a digit on the black canvas" in i.value for i in app.info)

@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from mnistlab import binary, data, explore, knn, metrics, mlp, pca
+from mnistlab import binary, data, explore, knn, metrics, mlp, pca, predict
 
 _fetch_lock = threading.Lock()
 
@@ -157,3 +157,35 @@ def train_tensors(name: str, device: str):
 
     s = scaled_split(name)
     return training.to_tensors(s.X_train, s.y_train, s.X_test, s.y_test, torch.device(device))
+
+
+# --- drawing page ------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def scaler(name: str):
+    return data.fit_scaler(split(name).X_train)
+
+
+_model_lock = threading.Lock()
+
+
+def ensure_default_model(name: str) -> None:
+    """First use on a machine: train the default model with visible progress (cached on disk after)."""
+    if (data.cache_dir() / f"{name}-default-mlp.pt").exists():
+        return
+    with _model_lock, st.status("Training the default model (first use on this server)...", expanded=True) as box:
+        bar = st.progress(0.0)
+        predict.default_model(name, scaled_split(name),
+                              progress=lambda message, fraction=None: bar.progress(fraction or 0.0, text=message))
+        box.update(label="Default model ready", state="complete", expanded=False)
+
+
+@st.cache_resource(show_spinner="Loading the default model...")
+def default_model(name: str):
+    return predict.default_model(name, scaled_split(name))
+
+
+@st.cache_resource(show_spinner="Indexing the training images for nearest neighbours...")
+def neighbour_index(name: str) -> knn.ExactKNN:
+    s = scaled_split(name)
+    return knn.ExactKNN(10).fit(s.X_train, s.y_train)
