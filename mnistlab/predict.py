@@ -38,13 +38,19 @@ def predict_sklearn(model, x: np.ndarray) -> Prediction:
     return Prediction(int(np.argmax(proba)), proba)
 
 
+def default_model_path(dataset: str):
+    """Named after its settings, so changing them trains a new default instead of loading a stale one."""
+    c = DEFAULT_CONFIG
+    return data.cache_dir() / f"{dataset}-default-{c.model}-{c.optimizer}-lr{c.lr:g}-b{c.batch_size}-e{c.epochs}.pt"
+
+
 def default_model(dataset: str, split: data.Split, progress: Progress = quiet,
                   on_epoch: Callable | None = None) -> tuple[torch.nn.Module, float]:
     """The model every session starts with: trained once per machine, then loaded from the cache.
 
     ``split`` is the scaled float32 split. Returns (model, test error %).
     """
-    path = data.cache_dir() / f"{dataset}-default-mlp.pt"
+    path = default_model_path(dataset)
     tensors = training.to_tensors(split.X_train, split.y_train, split.X_test, split.y_test, torch.device("cpu"))
     if path.exists():
         try:

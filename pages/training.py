@@ -24,7 +24,7 @@ if not start and lab.current is not None and not lab.recorded:
     # A Stop (or any other click) interrupted the run at a batch boundary: keep what it learnt.
     lab.current.stopped = True
     runs.record(lab, settings.dataset)
-queue, status, live = st.empty(), st.empty(), st.container()
+queue, status, live = st.empty(), st.empty(), st.empty()
 
 
 def draw(result: training.TrainResult) -> None:

@@ -171,7 +171,7 @@ _model_lock = threading.Lock()
 
 def ensure_default_model(name: str) -> None:
     """First use on a machine: train the default model with visible progress (cached on disk after)."""
-    if (data.cache_dir() / f"{name}-default-mlp.pt").exists():
+    if predict.default_model_path(name).exists():
         return
     with _model_lock, st.status("Training the default model (first use on this server)...", expanded=True) as box:
         bar = st.progress(0.0)

@@ -32,7 +32,7 @@ def lab_state() -> LabState:
 def record(lab: LabState, dataset: str) -> None:
     """Add the current run to the table (once) and offer its model to the drawing page."""
     result = lab.current
-    if result is None or lab.recorded or not result.history:
+    if result is None or lab.recorded:
         return
     lab.recorded = True
     final, cfg = result.final, result.config
@@ -41,16 +41,19 @@ def record(lab: LabState, dataset: str) -> None:
     lab.runs.append({"run": n, "dataset": dataset, "model": cfg.model, "optimizer": cfg.optimizer, "lr": cfg.lr,
                      "batch": "full" if cfg.optimizer == "gd" else cfg.batch_size, "device": cfg.device,
                      "epochs": len(result.history), "status": status,
-                     "time per epoch (s)": round(float(np.mean([m.epoch_s for m in result.history])), 3),
-                     "test error (%)": round(final.val_error_pct, 2), "test loss": round(final.val_loss, 4)})
-    lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
-        copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
+                     "time per epoch (s)": round(float(np.mean([m.epoch_s for m in result.history])), 3) if final else None,
+                     "test error (%)": round(final.val_error_pct, 2) if final else None,
+                     "test loss": round(final.val_loss, 4) if final else None})
+    if final:  # a run stopped inside its first epoch has no score to show beside its predictions
+        lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
+            copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
 
 
 def show_progress(result: training.TrainResult) -> None:
     history = result.history
     if not history:
-        st.caption("Training the first epoch...")
+        st.caption("Stopped inside the first epoch: no epoch finished, so there are no curves yet."
+                   if result.stopped else "Training the first epoch...")
         return
     last = history[-1]
     c1, c2, c3, c4 = st.columns(4)
@@ -77,7 +80,7 @@ def show_table(lab: LabState) -> None:
     if not lab.runs:
         st.caption("Each training appears here: model, optimiser, device, epochs, time per epoch, final test error.")
         return
-    st.dataframe(lab.runs, hide_index=True)
+    st.table(lab.runs, hide_index=True)  # a plain HTML table: a handful of rows, readable on a projector
     pairs = device_pairs(lab.runs)
     if pairs:
         st.plotly_chart(plots.bars_figure([label for label, _ in pairs], [t for _, t in pairs], "time per epoch (s)",

@@ -1,0 +1,91 @@
+"""Training in a real browser: a short run, Stop in mid-run, per-student isolation, the queue."""
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, exceptions, open_page, wait_idle
+
+pytestmark = pytest.mark.e2e
+
+
+def set_epochs(page, key: str) -> None:
+    slider = page.get_by_role("slider", name="Epochs")
+    slider.focus()
+    page.keyboard.press(key)  # Home: 1 epoch, End: 100
+    wait_idle(page)
+
+
+def choose(page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option).click()
+    wait_idle(page)
+
+
+def wait_for_progress(page, text: str, timeout_ms: int = 120_000) -> None:
+    page.wait_for_function("t => Array.from(document.querySelectorAll('[data-testid=stProgress]'))"
+                           ".some(e => e.innerText.includes(t))", arg=text, timeout=timeout_ms)
+
+
+def runs_table_text(page) -> str:
+    return page.locator("[data-testid=stTable]").last.inner_text()
+
+
+def test_one_epoch_then_stop_in_mid_run(server, page):
+    open_page(page, server.url, "training")
+    choose(page, "Network", "Linear (784 -> 10), section 5.1")
+    set_epochs(page, "Home")
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("1 / 1").wait_for(timeout=120_000)
+    wait_idle(page)
+    assert page.get_by_role("heading", name="Runs in this session").count() == 1
+
+    set_epochs(page, "End")
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_for_progress(page, "Epoch 2 of 100")
+    page.get_by_role("button", name="Stop", exact=True).click()
+    page.get_by_text("Stopped: the model and curves so far are kept.").wait_for(timeout=60_000)
+    wait_idle(page)
+    epoch = page.locator("[data-testid=stMetricValue]").first.inner_text()
+    assert epoch.endswith("/ 100") and 1 <= int(epoch.split("/")[0]) < 100
+    assert exceptions(page) == []
+    page.screenshot(path=str(ARTIFACTS / "training-stopped.png"), full_page=True)
+
+
+def test_two_students_each_see_their_own_runs(server, browser):
+    pages = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2)]
+    try:
+        for pg, network in zip(pages, ["Linear (784 -> 10), section 5.1", "MLP 784-200-100-10, section 5.3"],
+                               strict=True):
+            pg.set_default_timeout(120_000)
+            open_page(pg, server.url, "training")
+            choose(pg, "Network", network)
+            set_epochs(pg, "Home")
+            pg.get_by_role("button", name="Train", exact=True).click()
+            pg.get_by_text("1 / 1").wait_for()
+            wait_idle(pg)
+        first, second = (runs_table_text(pg) for pg in pages)
+        assert "linear" in first and "mlp" not in first
+        assert "mlp" in second and "linear" not in second
+    finally:
+        for pg in pages:
+            pg.context.close()
+
+
+def test_a_second_training_waits_in_the_queue(server, browser):
+    pages = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2)]
+    try:
+        for pg in pages:
+            pg.set_default_timeout(120_000)
+            open_page(pg, server.url, "training")
+        set_epochs(pages[0], "End")  # a long run that holds the only training slot
+        pages[0].get_by_role("button", name="Train", exact=True).click()
+        wait_for_progress(pages[0], "Epoch 1 of 100")
+        pages[1].get_by_role("button", name="Train", exact=True).click()
+        pages[1].get_by_text("Queued: 1 training(s) already running").wait_for(timeout=30_000)
+        pages[0].get_by_role("button", name="Stop", exact=True).click()  # frees the slot: the queued run starts
+        wait_for_progress(pages[1], "of 10: batch", 60_000)
+        pages[1].get_by_role("button", name="Stop", exact=True).click()
+        wait_idle(pages[1])
+        assert exceptions(pages[0]) == [] and exceptions(pages[1]) == []
+    finally:
+        for pg in pages:
+            pg.context.close()
