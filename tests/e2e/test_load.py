@@ -1,0 +1,154 @@
+"""N browser sessions at once on loopback, each doing the common things; bounded in count and time.
+
+Records the server's peak RSS, p50/p95 of the interactions and exceptions (must be none), then
+closes the sessions and checks that their memory is released after the disconnected-session TTL.
+Figures are printed (run with -s) and saved to test-artifacts/load.json.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import threading
+import time
+
+import pytest
+
+from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, require_browser
+
+pytestmark = [pytest.mark.e2e, pytest.mark.load]
+SESSIONS = 10
+TTL_S = 5
+
+STATE_IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0.0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_mb(self.pid))
+            time.sleep(0.1)
+
+
+async def timed(page, action, done_selector_or_text) -> float:
+    start = time.perf_counter()
+    await action()
+    if done_selector_or_text.startswith("["):
+        await page.wait_for_selector(done_selector_or_text, timeout=180_000)
+    else:
+        await page.get_by_text(done_selector_or_text).first.wait_for(timeout=180_000)
+    await page.wait_for_selector(STATE_IDLE, timeout=180_000)
+    return time.perf_counter() - start
+
+
+async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> int:
+    context = await browser.new_context(viewport={"width": 1300, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(60_000)
+    # 1. The binary playground: one slider step.
+    await page.goto(f"{url}/binary_2d")
+    await page.wait_for_selector(STATE_IDLE)
+    await page.get_by_text("Test error").first.wait_for()
+    thumb = page.get_by_role("slider").first
+    await thumb.focus()
+    times["slider"].append(await timed(page, lambda: page.keyboard.press("Home"), "C=0.0001"))
+    # 2. The drawing page: one digit.
+    await page.goto(f"{url}/draw")
+    canvas = page.locator("canvas.upper-canvas")
+    await canvas.wait_for()
+    await page.wait_for_selector(STATE_IDLE)
+    box = await canvas.bounding_box()
+    x0, y0 = box["x"] + 70 + i, box["y"] + 50
+    await page.mouse.move(x0, y0)
+    await page.mouse.down()
+    for k in range(1, 11):
+        await page.mouse.move(x0 + 14 * k, y0, steps=2)
+    for k in range(1, 15):
+        await page.mouse.move(x0 + 140 - 8 * k, y0 + 14 * k, steps=2)
+    times["draw"].append(await timed(page, page.mouse.up, "What the model sees"))
+    # 3. One short training (1 epoch of the linear network); trainings queue for the CPU.
+    await page.goto(f"{url}/training")
+    await page.wait_for_selector(STATE_IDLE)
+    await page.get_by_role("combobox", name="Network").click()
+    await page.get_by_role("option", name="Linear (784 -> 10), section 5.1").click()
+    # The network's preset sets the epochs; wait for it before changing them, or the change is lost.
+    await page.wait_for_selector("[role=slider][aria-label=Epochs][aria-valuenow='10']")
+    await page.wait_for_selector(STATE_IDLE)
+    await page.get_by_role("slider", name="Epochs").focus()
+    await page.keyboard.press("Home")
+    await page.wait_for_selector("[role=slider][aria-label=Epochs][aria-valuenow='1']")
+    await page.wait_for_selector(STATE_IDLE)
+    try:
+        times["training"].append(await timed(page, page.get_by_role("button", name="Train", exact=True).click, "1 / 1"))
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / f"load-student-{i}.png"), full_page=True)
+        raise
+    errors = await page.locator("[data-testid=stException]").count()
+    await context.close()
+    return errors
+
+
+async def run_load(url: str, sessions: int) -> tuple[dict, int]:
+    from playwright.async_api import async_playwright
+
+    times: dict[str, list[float]] = {"slider": [], "draw": [], "training": []}
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        errors = await asyncio.wait_for(asyncio.gather(*(student(browser, url, i, times) for i in range(sessions))),
+                                        timeout=600)
+        await browser.close()
+    return times, sum(errors)
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+def test_ten_concurrent_sessions(mnist):
+    require_browser()
+    server = Server(env={"STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(TTL_S)})
+    try:
+        # One student first fills the caches every session shares (data, maps, models, neighbour index),
+        # so what the load adds on top is the sessions' own.
+        asyncio.run(run_load(server.url, 1))
+        time.sleep(TTL_S + 3)
+        baseline = rss_mb(server.process.pid)
+        sampler = RssSampler(server.process.pid)
+        sampler.start()
+        times, errors = asyncio.run(run_load(server.url, SESSIONS))
+        sampler.running = False
+        after_load = rss_mb(server.process.pid)
+        time.sleep(TTL_S + 5)  # the server drops a closed tab's session after the TTL
+        released = rss_mb(server.process.pid)
+    finally:
+        server.stop()
+    report = {
+        "sessions": SESSIONS, "exceptions": errors,
+        "rss_mb": {"baseline": round(baseline), "peak": round(sampler.peak), "after_load": round(after_load),
+                   "after_ttl": round(released)},
+        **{name: {"p50_s": round(statistics.median(v), 2), "p95_s": round(percentile(v, 0.95), 2), "n": len(v)}
+           for name, v in times.items()},
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "load.json").write_text(json.dumps(report, indent=2))
+    print(json.dumps(report))
+    assert errors == 0
+    assert all(len(v) == SESSIONS for v in times.values())
+    # Session state (trained models, canvases) does not pile up: after the sessions expire the server
+    # holds at most half of what the load added on top of the shared caches (plus allocator slack).
+    assert released - baseline <= 0.5 * (sampler.peak - baseline) + 64, report
