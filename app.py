@@ -6,6 +6,7 @@ from mnistlab.ui import shell
 
 st.set_page_config(page_title="mnistlab", page_icon=":material/draw:", layout="wide")
 
+url = shell.url_values()
 settings = shell.sidebar()
 shell.require_dataset(settings.dataset)
 
@@ -17,5 +18,7 @@ PAGES = [
     st.Page("pages/multiclass.py", title="Ten classes: k-NN and MLP", icon=":material/speed:"),
     st.Page("pages/training.py", title="Train with PyTorch", icon=":material/model_training:"),
     st.Page("pages/draw.py", title="Draw a digit", icon=":material/draw:"),
+    st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
 ]
 st.navigation(PAGES).run()
+shell.report_ignored_url_values(url)

@@ -64,7 +64,9 @@ def cmd_reproduce(args) -> int:
     from mnistlab import reproduce
 
     parts = list(reproduce.PARTS) if args.part == "all" else [args.part]
-    emit(reproduce.reproduce(load(args), parts, stderr_progress), args.json)
+    out = reproduce.reproduce(load(args), parts, stderr_progress)
+    reproduce.save(out, data.cache_dir() / "reproduce.json")  # the results page shows it
+    emit(out, args.json)
     return 0
 
 

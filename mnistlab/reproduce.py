@@ -92,3 +92,21 @@ def part_benchmarks(ds: data.Dataset, progress: Progress = quiet) -> dict:
 
 
 PARTS["benchmarks"] = part_benchmarks
+
+
+def save(results: dict, path) -> None:
+    """Merge into what earlier runs saved (parts run separately add up)."""
+    import json
+    from pathlib import Path
+
+    path = Path(path)
+    try:
+        merged = json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        merged = {}
+    merged |= results
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(merged, indent=1, sort_keys=True))
+    except OSError:
+        pass  # a read-only cache: the CLI output still has everything

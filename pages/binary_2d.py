@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from mnistlab import binary, plots
-from mnistlab.ui import cached, shell, validation, widgets
+from mnistlab import binary, plots, results
+from mnistlab.ui import cached, log, shell, validation, widgets
 
 settings = shell.settings()
 ds = cached.dataset(settings.dataset)
@@ -24,8 +24,8 @@ def playground() -> None:
     knobs, chart = st.columns([1, 2], gap="medium")
     with knobs:
         choice = widgets.model_controls()
-        shown = st.radio("Points drawn", ["train", "test"], horizontal=True, key="points-set")
-        max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, key="points-max")
+        shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **shell.bound("points-set"))
+        max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, **shell.bound("points-max"))
     result = cached.playground(settings.dataset, pair, choice, 160)
     scores: binary.Scores = result["scores"]
     X, y = (problem.X_train, problem.y_train) if shown == "train" else (problem.X_test, problem.y_test)
@@ -37,6 +37,9 @@ def playground() -> None:
         c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
         st.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. Drawn: {len(y[::every]):,} of "
                    f"{len(y):,} {shown} points over P({pair_names[1]}); magenta line: P = 0.5.")
+    log.record(results.row("Binary 2-D", choice.describe(), f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
+                           choice.describe().split(", ", 1)[-1], scores.n_train, scores.test_error_pct, scores.test_nll,
+                           scores.fit_s))
     pmap = result["map"]
     fig = plots.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every], pair_names)
     chart.plotly_chart(fig, key="map", config={"displaylogo": False})
@@ -62,14 +65,14 @@ def apply(best: dict) -> None:
 
 n_train = len(problem.y_train)
 tab_lr, tab_poly, tab_mlp = st.tabs(["Logistic: C (ex. 2.2)", "Polynomial: C x degree (ex. 2.4)", "MLP (ex. 2.5)"])
-results = {}
+grids = {}
 with tab_lr:
-    res = results["logistic"] = validation.grid_panel(settings.dataset, pair, "logistic", binary.LOGREG_GRID, n_train, "cv-lr")
+    res = grids["logistic"] = validation.grid_panel(settings.dataset, pair, "logistic", binary.LOGREG_GRID, n_train, "cv-lr")
     if res:
         st.plotly_chart(plots.cv_curve_figure([p["C"] for p in res.params], res.cv_error_pct, "C"))
         validation.best_button(res, apply, "cv-lr")
 with tab_poly:
-    res = results["poly"] = validation.grid_panel(settings.dataset, pair, "poly", binary.POLY_GRID, n_train, "cv-poly")
+    res = grids["poly"] = validation.grid_panel(settings.dataset, pair, "poly", binary.POLY_GRID, n_train, "cv-poly")
     if res:
         Cs, degrees = binary.POLY_GRID["lr__C"], binary.POLY_GRID["poly__degree"]
         grid = np.array(res.cv_error_pct).reshape(len(Cs), len(degrees))
@@ -77,14 +80,14 @@ with tab_poly:
         validation.best_button(res, apply, "cv-poly")
 with tab_mlp:
     st.caption("16 candidates; each fit can take seconds. Use fewer training points for a quick look.")
-    res = results["mlp"] = validation.grid_panel(settings.dataset, pair, "mlp", binary.MLP_GRID, n_train, "cv-mlp")
+    res = grids["mlp"] = validation.grid_panel(settings.dataset, pair, "mlp", binary.MLP_GRID, n_train, "cv-mlp")
     if res:
         labels = [validation.describe(tuple(sorted(p.items()))) for p in res.params]
         st.plotly_chart(plots.bars_figure(labels, res.cv_error_pct, "CV error (%)", height=520))
         validation.best_button(res, apply, "cv-mlp")
 
 st.header("The three families compared")
-rows = validation.comparison_rows(settings.dataset, pair, results)
+rows = validation.comparison_rows(settings.dataset, pair, grids)
 if rows:
     st.dataframe(rows, hide_index=True)
     st.caption("Each family at its CV-selected setting, refitted on all training points, scored on the test split.")

@@ -4,8 +4,8 @@ import math
 
 import streamlit as st
 
-from mnistlab import binary, plots
-from mnistlab.ui import cached, jobs, shell, validation, widgets
+from mnistlab import binary, plots, results
+from mnistlab.ui import cached, jobs, log, shell, validation, widgets
 
 settings = shell.settings()
 names = cached.dataset(settings.dataset).class_names
@@ -49,6 +49,8 @@ rows = []
 for family, res in best.items():
     params = tuple(sorted(res.best_params.items()))
     scores = cached.final_784(settings.dataset, pair, family, params)
+    log.record(results.row("Binary, 784 pixels", family, f"784 pixels, classes {pair[0]} vs {pair[1]}",
+                           validation.describe(params), scores.n_train, scores.test_error_pct, scores.test_nll, scores.fit_s))
     rows.append({"model": family, "selected": validation.describe(params),
                  "CV error (%)": round(min(e for e in res.cv_error_pct if not math.isnan(e)), 2),
                  "test error (%)": round(scores.test_error_pct, 2),

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from mnistlab import explore, knn, metrics, mlp, plots
-from mnistlab.ui import cached, jobs, shell
+from mnistlab import explore, knn, metrics, mlp, plots, results
+from mnistlab.ui import cached, jobs, log, shell
 
 settings = shell.settings()
 names = cached.dataset(settings.dataset).class_names
@@ -15,7 +15,7 @@ st.header("Nearest-neighbour timing curves (exercise 3.2)")
 st.markdown("For each training size: fit on the first images of the training split, classify all 10,000 test "
             "images. mnistlab's exact k-NN (chunked matrix products) and scikit-learn's brute force run on the same "
             "float32 data; their predictions agree except for exact distance ties.")
-k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, key="curve-k")
+k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **shell.bound("curve-k"))
 sizes = st.multiselect("Training sizes", knn.TRAIN_SIZES, default=list(knn.TRAIN_SIZES[:6]), key="curve-sizes",
                        format_func=lambda n: f"{n:,}", help="25,000 and 60,000 take several seconds each.")
 steps = [(n, backend) for n in sorted(sizes) for backend in knn.BACKENDS]
@@ -36,14 +36,16 @@ jobs.stepwise(f"curves-{settings.dataset}-{k}", steps, lambda s: cached.timing_p
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
-n_conf = c1.select_slider("Training images", [250, 500, 1000, 2000, 5000, 10000, 60000], value=1000, key="conf-n")
-k_conf = c2.select_slider("K", [1, 3, 5], value=1, key="conf-k")
+n_conf = c1.select_slider("Training images", [250, 500, 1000, 2000, 5000, 10000, 60000], value=1000, **shell.bound("conf-n"))
+k_conf = c2.select_slider("K", [1, 3, 5], value=1, **shell.bound("conf-k"))
 counts, pred = cached.knn_confusion(settings.dataset, n_conf, k_conf)
 a, b, n_ab = metrics.most_confused_pair(counts)
 worst, worst_rate = metrics.most_misclassified(counts)
 st.markdown(f"**Most confused pair:** {names[a]} and {names[b]} ({n_ab} test images, both directions).  \n"
             f"**Most often misclassified:** {names[worst]} ({worst_rate:.1f} % of its test images).  \n"
             f"Test error {metrics.error_pct(data.y_test, pred):.2f} % with {n_conf:,} training images, K={k_conf}.")
+log.record(results.row("Ten classes", f"{k_conf}-NN (mnistlab)", "784 pixels", f"K={k_conf}", n_conf,
+                       metrics.error_pct(data.y_test, pred)))
 left, right = st.columns([3, 2])
 left.plotly_chart(plots.confusion_figure(counts, names, f"{k_conf}-NN on {n_conf:,} training images: 10,000 test images"))
 with right:
@@ -59,13 +61,14 @@ with right:
 st.header("MLP against 1-NN (exercise 3.4)")
 st.markdown("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
             "training loss stops improving; shown epoch by epoch.")
-n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, key="mlp-n")
+n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **shell.bound("mlp-n"))
 session = st.session_state.setdefault(f"mlp-{settings.dataset}-{n_mlp}", {"model": mlp.notebook_mlp(), "log": mlp.EpochLog()})
-model, log = session["model"], session["log"]
+model, log_ = session["model"], session["log"]
 
 
 done = jobs.stepwise(f"mlp-run-{settings.dataset}-{n_mlp}", list(range(model.max_iter)),
-                     lambda epoch: mlp.train_one_epoch(model, data.X_train[:n_mlp], data.y_train[:n_mlp], log, classes=range(10)),
+                     lambda epoch: mlp.train_one_epoch(model, data.X_train[:n_mlp], data.y_train[:n_mlp], log_,
+                                                       classes=range(10)),
                      run_label="Train", describe=lambda e: f"epoch {e + 1}",
                      finished=lambda d: mlp.has_converged(list(d.values()), model),
                      live=lambda d: st.plotly_chart(plots.loss_curves_figure({"training loss": list(d.values())},
@@ -73,8 +76,10 @@ done = jobs.stepwise(f"mlp-run-{settings.dataset}-{n_mlp}", list(range(model.max
 if done:
     scores = mlp.score(model, data.X_test, data.y_test)
     nn1 = cached.timing_point(settings.dataset, "mnistlab", len(data.y_train), 1)
+    log.record(results.row("Ten classes", "MLP (200, 100) relu", "784 pixels", f"{len(done)} epochs, Adam", n_mlp,
+                           scores["test_error_pct"], scores["test_nll"], sum(log_.seconds)))
     st.dataframe([
-        {"model": f"MLP (200, 100), {len(done)} epochs", "training images": n_mlp, "fit time (s)": round(sum(log.seconds), 1),
+        {"model": f"MLP (200, 100), {len(done)} epochs", "training images": n_mlp, "fit time (s)": round(sum(log_.seconds), 1),
          "test time (s)": round(scores["test_s"], 3), "test error (%)": round(scores["test_error_pct"], 2),
          "test NLL (sum)": round(scores["test_nll"], 1)},
         {"model": "1-NN (mnistlab)", "training images": nn1.n_train, "fit time (s)": round(nn1.fit_s, 3),

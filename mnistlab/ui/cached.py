@@ -189,3 +189,10 @@ def default_model(name: str):
 def neighbour_index(name: str) -> knn.ExactKNN:
     s = scaled_split(name)
     return knn.ExactKNN(10).fit(s.X_train, s.y_train)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def reproduce_binary2d(name: str) -> dict:
+    from mnistlab import reproduce
+
+    return reproduce.part_binary2d(dataset(name))

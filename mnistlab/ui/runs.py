@@ -12,8 +12,8 @@ import numpy as np
 import streamlit as st
 import torch
 
-from mnistlab import plots, training
-from mnistlab.ui import cached
+from mnistlab import data, plots, results, training
+from mnistlab.ui import cached, log
 
 
 @dataclass
@@ -44,6 +44,12 @@ def record(lab: LabState, dataset: str) -> None:
                      "time per epoch (s)": round(float(np.mean([m.epoch_s for m in result.history])), 3) if final else None,
                      "test error (%)": round(final.val_error_pct, 2) if final else None,
                      "test loss": round(final.val_loss, 4) if final else None})
+    features = "28x28 image" if cfg.model == "cnn" else "784 pixels"
+    log.record(results.row("Train with PyTorch", f"run {n}: {cfg.model}", features,
+                           f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, {len(result.history)} epochs",
+                           60000, final.val_error_pct if final else None,
+                           final.val_loss * data.TEST_SIZE if final else None,  # mean -> summed over the test set
+                           float(np.sum([m.epoch_s for m in result.history])) if final else None, cfg.device))
     if final:  # a run stopped inside its first epoch has no score to show beside its predictions
         lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
             copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)

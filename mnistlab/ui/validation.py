@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 from sklearn.model_selection import ParameterGrid
 
-from mnistlab import binary
-from mnistlab.ui import cached, jobs
+from mnistlab import binary, results
+from mnistlab.ui import cached, jobs, log
 
 
 def candidates(grid: Mapping[str, Sequence]) -> list[tuple]:
@@ -55,14 +55,17 @@ def choice_from_params(family: str, params: dict) -> binary.ModelChoice:
                               alpha=params["alpha"], max_iter=params["max_iter"])
 
 
-def comparison_rows(name: str, pair: tuple[int, int], results: dict[str, binary.GridResult | None]) -> list[dict]:
+def comparison_rows(name: str, pair: tuple[int, int], grids: dict[str, binary.GridResult | None]) -> list[dict]:
     """One row per family whose grid has run: its CV-selected setting refitted on all training points."""
     rows = []
-    for family, result in results.items():
+    for family, result in grids.items():
         if result is None:
             continue
         choice = choice_from_params(family, result.best_params)
         scores: binary.Scores = cached.playground(name, pair, choice, 160)["scores"]
+        log.record(results.row("Binary 2-D", choice.describe(), f"2 PCA components, classes {pair[0]} vs {pair[1]}",
+                               f"CV-selected: {choice.describe().split(', ', 1)[-1]}", scores.n_train,
+                               scores.test_error_pct, scores.test_nll, scores.fit_s))
         rows.append({"model": choice.describe(), "CV error (%)": round(float(np.nanmin(result.cv_error_pct)), 2),
                      "test error (%)": round(scores.test_error_pct, 2), "test NLL (sum)": round(scores.test_nll, 1),
                      "grid": "complete" if result.complete else "partial",

@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from mnistlab import binary, data, nets, training
+from mnistlab.ui.shell import bound
 
 C_VALUES = [float(f"{c:.4g}") for c in np.logspace(-4, 4, 17)]
 
@@ -23,8 +24,9 @@ class PairChoice:
 
 def pair_controls(names, key: str = "pair") -> PairChoice:
     c1, c2 = st.columns(2)
-    first = c1.selectbox("Class 0", range(10), index=7, key=f"{key}-a", format_func=lambda k: names[k])
-    second = c2.selectbox("Class 1", range(10), index=9, key=f"{key}-b", format_func=lambda k: names[k])
+    spell = names.__getitem__
+    first = c1.selectbox("Class 0", range(10), index=7, format_func=spell, **bound(f"{key}-a", spell))
+    second = c2.selectbox("Class 1", range(10), index=9, format_func=spell, **bound(f"{key}-b", spell))
     if first == second:
         st.warning("Pick two different classes; showing the default 7 vs 9.")
         return PairChoice()
@@ -35,19 +37,24 @@ FAMILIES = {"logistic": "Logistic regression", "poly": "Polynomial logistic regr
 
 
 def model_controls(key: str = "model") -> binary.ModelChoice:
-    family = st.radio("Model", list(FAMILIES), format_func=FAMILIES.get, key=f"{key}-family", horizontal=True)
+    family = st.radio("Model", list(FAMILIES), format_func=FAMILIES.get, horizontal=True,
+                      **bound(f"{key}-family", FAMILIES.get))
     if family in ("logistic", "poly"):
-        C = st.select_slider("C (inverse regularisation, log scale)", C_VALUES, value=1.0, key=f"{key}-C",
-                             format_func=format_C, help="Small C: strong regularisation, smoother boundary.")
-        degree = st.slider("Polynomial degree", 1, 6, 3, key=f"{key}-degree") if family == "poly" else 3
+        C = st.select_slider("C (inverse regularisation, log scale)", C_VALUES, value=1.0, format_func=format_C,
+                             help="Small C: strong regularisation, smoother boundary.", **bound(f"{key}-C", format_C))
+        degree = st.slider("Polynomial degree", 1, 6, 3, **bound(f"{key}-degree")) if family == "poly" else 3
         return binary.ModelChoice(family=family, C=C, degree=degree)
     c1, c2 = st.columns(2)
-    hidden = c1.slider("Hidden units", 1, 100, 20, key=f"{key}-hidden")
-    activation = c2.radio("Activation", ["relu", "tanh"], key=f"{key}-activation", horizontal=True)
+    hidden = c1.slider("Hidden units", 1, 100, 20, **bound(f"{key}-hidden"))
+    activation = c2.radio("Activation", ["relu", "tanh"], horizontal=True, **bound(f"{key}-activation"))
     alpha = st.select_slider("alpha (L2 penalty, log scale)", [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0],
-                             value=1e-4, key=f"{key}-alpha", format_func=format_C)
-    max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, key=f"{key}-max_iter")
+                             value=1e-4, format_func=format_C, **bound(f"{key}-alpha", format_C))
+    max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, **bound(f"{key}-max_iter"))
     return binary.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
+
+
+def format_lr(v: float) -> str:
+    return f"{v:g}"
 
 
 LR_VALUES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
@@ -67,15 +74,16 @@ def training_controls() -> training.TrainConfig:
     for field_name, value in nets.PRESETS["mlp"].items():
         st.session_state.setdefault(f"train-{field_name}", value)
     c1, c2, c3 = st.columns(3)
-    model = c1.selectbox("Network", list(nets.MODELS), format_func=nets.MODELS.get, key="train-model",
-                         on_change=apply_preset)
-    optimizer = c2.selectbox("Optimiser", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get, key="train-optimizer")
-    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, key="train-lr", format_func=lambda v: f"{v:g}")
+    model = c1.selectbox("Network", list(nets.MODELS), format_func=nets.MODELS.get, on_change=apply_preset,
+                         **bound("train-model", nets.MODELS.get))
+    optimizer = c2.selectbox("Optimiser", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
+                             **bound("train-optimizer", OPTIMIZER_LABELS.get))
+    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, format_func=format_lr, **bound("train-lr", format_lr))
     c1, c2, c3 = st.columns(3)
-    batch = c1.select_slider("Batch size", [32, 64, 128, 256, 512, 1024], key="train-batch_size",
+    batch = c1.select_slider("Batch size", [32, 64, 128, 256, 512, 1024], **bound("train-batch_size"),
                              disabled=optimizer == "gd", help="Full-batch gradient descent uses all 60,000 images per step.")
-    epochs = c2.slider("Epochs", 1, 100, key="train-epochs")
-    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS, key="train-scheduler",
+    epochs = c2.slider("Epochs", 1, 100, **bound("train-epochs"))
+    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS, **bound("train-scheduler"),
                              help="step: x0.3 every third of the run; cosine: down to 0 at the last epoch.")
     with st.expander("Regularisation, early stopping, seed"):
         c1, c2, c3, c4 = st.columns(4)

@@ -1,0 +1,42 @@
+"""Results: every model of this session in one table, exports for slides, and the notebook's numbers."""
+
+import json
+
+import streamlit as st
+
+from mnistlab import data, plots, reproduce, results
+from mnistlab.ui import cached, log, shell
+
+settings = shell.settings()
+st.title("Results of this session")
+shell.explain("Every model fitted or trained in this session, on any page. Sort by clicking a column; export the "
+              "table for a spreadsheet (CSV) or a slide (Markdown).")
+rows = log.rows()
+if not rows:
+    st.info("Nothing yet: move a knob on the binary 2-D playground, run a benchmark or train a network, and it "
+            "appears here.")
+else:
+    st.dataframe(rows, hide_index=True)
+    scored = [r for r in rows if r["test error (%)"] is not None]
+    st.plotly_chart(plots.bars_figure([f"{r['page']}: {r['model']}" for r in scored],
+                                      [r["test error (%)"] for r in scored], "test error (%)",
+                                      "Test error of every model (lowest highlighted)", height=140 + 32 * len(scored)))
+    c1, c2 = st.columns(2)
+    c1.download_button("Download CSV", results.to_csv(rows), file_name="mnistlab-results.csv", mime="text/csv")
+    markdown = results.to_markdown(rows)
+    c2.download_button("Download Markdown", markdown, file_name="mnistlab-results.md", mime="text/markdown")
+    with st.expander("Markdown table (copy into slides)"):
+        st.code(markdown, language="markdown")
+
+st.header("The course notebook's printed results, reproduced")
+saved = data.cache_dir() / "reproduce.json"
+reproduced = json.loads(saved.read_text()) if saved.exists() else {}
+if st.button("Recompute the 2-D models now (about a minute)", key="reproduce-2d"):
+    with st.spinner("5-fold CV over the notebook's grids for logistic, polynomial and MLP models..."):
+        reproduced |= cached.reproduce_binary2d(settings.dataset)
+if reproduced:
+    st.dataframe(results.notebook_comparison(reproduced, reproduce.NOTEBOOK_PRINTED), hide_index=True)
+    st.caption("'notebook printed' is blank where the notebook withheld its output. The full set, benchmarks "
+               "included, comes from `python -m mnistlab reproduce --json` (saved where this page finds it).")
+else:
+    st.caption("Run `python -m mnistlab reproduce --json` once (or press the button) to fill this table.")
