@@ -11,7 +11,7 @@ ds = cached.dataset(settings.dataset)
 names = ds.class_names
 
 st.title("Binary classification on two PCA components")
-st.markdown("The notebook's exercise 2: two classes, pixels scaled to (-0.5, 0.5) and projected on the first "
+shell.explain("The notebook's exercise 2: two classes, pixels scaled to (-0.5, 0.5) and projected on the first "
             "two principal components, both fitted on the training split only. Move a knob and the map redraws.")
 
 pair = widgets.pair_controls(names).pair
@@ -24,8 +24,10 @@ def playground() -> None:
     knobs, chart = st.columns([1, 2], gap="medium")
     with knobs:
         choice = widgets.model_controls()
-        shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **shell.bound("points-set"))
-        max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, **shell.bound("points-max"))
+        shown, max_points = "train", 2000
+        if not settings.presenter:  # secondary controls: hidden on the projector
+            shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **shell.bound("points-set"))
+            max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, **shell.bound("points-max"))
     result = cached.playground(settings.dataset, pair, choice, 160)
     scores: binary.Scores = result["scores"]
     X, y = (problem.X_train, problem.y_train) if shown == "train" else (problem.X_test, problem.y_test)

@@ -11,7 +11,7 @@ settings = shell.settings()
 names = cached.dataset(settings.dataset).class_names
 
 st.title("Binary classification with all 784 pixels")
-st.markdown("Exercise 2.6: the same two classes, now with every pixel as a feature. Each family is validated by "
+shell.explain("Exercise 2.6: the same two classes, now with every pixel as a feature. Each family is validated by "
             "5-fold cross-validation on the training split, then refitted on all of it and scored on the test split. "
             "These grids are heavy: run them on demand, on fewer training images for a quick look; stop at any time.")
 pair = widgets.pair_controls(names, key="b784-pair").pair

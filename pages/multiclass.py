@@ -12,7 +12,7 @@ data = cached.scaled_split(settings.dataset)
 st.title("Ten classes: k-NN and MLP benchmarks")
 
 st.header("Nearest-neighbour timing curves (exercise 3.2)")
-st.markdown("For each training size: fit on the first images of the training split, classify all 10,000 test "
+shell.explain("For each training size: fit on the first images of the training split, classify all 10,000 test "
             "images. mnistlab's exact k-NN (chunked matrix products) and scikit-learn's brute force run on the same "
             "float32 data; their predictions agree except for exact distance ties.")
 k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **shell.bound("curve-k"))
@@ -59,7 +59,7 @@ with right:
         st.plotly_chart(plots.image_grid_figure(explore.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)))
 
 st.header("MLP against 1-NN (exercise 3.4)")
-st.markdown("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
+shell.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
             "training loss stops improving; shown epoch by epoch.")
 n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **shell.bound("mlp-n"))
 session = st.session_state.setdefault(f"mlp-{settings.dataset}-{n_mlp}", {"model": mlp.notebook_mlp(), "log": mlp.EpochLog()})

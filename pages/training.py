@@ -9,7 +9,7 @@ from mnistlab.ui import cached, runs, shell, slots, widgets
 
 settings = shell.settings()
 st.title("Train a network with PyTorch")
-st.markdown("The notebook's part 2: a linear network, the 784-200-100-10 MLP and a CNN, trained on the 60,000 "
+shell.explain("The notebook's part 2: a linear network, the 784-200-100-10 MLP and a CNN, trained on the 60,000 "
             "training images; the 10,000 test images serve as the validation set, as in the notebook.")
 config = widgets.training_controls()
 lab = runs.lab_state()

@@ -48,7 +48,6 @@ def report_ignored_url_values(raw: dict) -> None:
 PRESENTER_CSS = """<style>
 html { font-size: 21px; }
 [data-testid=stMarkdownContainer] p, [data-testid=stMarkdownContainer] li { font-size: 1.15rem; }
-[data-testid=stMetricValue] { font-size: 2.8rem; }
 </style>"""
 
 

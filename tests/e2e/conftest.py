@@ -123,3 +123,16 @@ def open_page(pg, url: str, path: str = "") -> None:
 
 def exceptions(pg) -> list[str]:
     return pg.locator("[data-testid=stException]").all_inner_texts()
+
+
+def draw_seven(page, shift: int = 0) -> None:
+    """Draw a '7' on the canvas with the mouse (a top bar, then a diagonal); ``shift`` moves it right.
+    Leaves the mouse button down, so the caller can time the release."""
+    box = page.locator("canvas.upper-canvas").bounding_box()
+    x0, y0 = box["x"] + 70 + shift, box["y"] + 50
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(x0 + 14 * i, y0, steps=2)
+    for i in range(1, 15):
+        page.mouse.move(x0 + 140 - 8 * i, y0 + 14 * i, steps=2)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, exceptions, open_page, wait_idle
+from tests.e2e.conftest import ARTIFACTS, draw_seven, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -52,22 +52,11 @@ def test_knn_timing_curve_runs_on_small_sizes(server, page):
     page.screenshot(path=str(ARTIFACTS / "multiclass.png"), full_page=True)
 
 
-def draw_seven(page) -> None:
-    box = page.locator("canvas.upper-canvas").bounding_box()
-    x0, y0 = box["x"] + 70, box["y"] + 50
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    for i in range(1, 11):
-        page.mouse.move(x0 + 14 * i, y0, steps=2)
-    for i in range(1, 15):
-        page.mouse.move(x0 + 140 - 8 * i, y0 + 14 * i, steps=2)
-    page.mouse.up()
-
-
 def test_a_digit_drawn_with_the_mouse_is_predicted(server, page):
     open_page(page, server.url, "draw")
     page.get_by_text("Draw a digit on the black canvas").wait_for()
     draw_seven(page)
+    page.mouse.up()
     page.get_by_role("heading", name="Predictions").wait_for(timeout=60_000)
     wait_idle(page)
     text = page.get_by_text("default MLP").first.inner_text()
