@@ -85,11 +85,11 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     await page.get_by_role("combobox", name="Network").click()
     await page.get_by_role("option", name="Linear (784 -> 10), section 5.1").click()
     # The network's preset sets the epochs; wait for it before changing them, or the change is lost.
-    await page.wait_for_selector("[role=slider][aria-label=Epochs][aria-valuenow='10']")
+    await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='10']")
     await page.wait_for_selector(STATE_IDLE)
     await page.get_by_role("slider", name="Epochs").focus()
     await page.keyboard.press("Home")
-    await page.wait_for_selector("[role=slider][aria-label=Epochs][aria-valuenow='1']")
+    await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='1']")
     await page.wait_for_selector(STATE_IDLE)
     try:
         times["training"].append(await timed(page, page.get_by_role("button", name="Train", exact=True).click, "1 / 1"))

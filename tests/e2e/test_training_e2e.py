@@ -11,14 +11,14 @@ def set_epochs(page, key: str) -> None:
     slider = page.get_by_role("slider", name="Epochs")
     slider.focus()
     page.keyboard.press(key)  # Home: 1 epoch, End: 100
-    page.wait_for_selector(f"[role=slider][aria-label=Epochs][aria-valuenow='{1 if key == 'Home' else 100}']")
+    page.wait_for_selector(f"input[aria-label=Epochs][aria-valuetext='{1 if key == 'Home' else 100}']")
     wait_idle(page)
 
 
 def choose(page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option).click()
-    page.get_by_role("combobox", name=label).filter(has_text=option).wait_for()
+    page.wait_for_selector(f'input[role=combobox][aria-label="{label}"][value="{option}"]')
     page.wait_for_timeout(500)  # the preset of the new network lands in the widgets on this rerun
     wait_idle(page)
 
