@@ -114,6 +114,14 @@ async def run_load(url: str, sessions: int) -> tuple[dict, int]:
     return times, sum(errors)
 
 
+def in_own_loop(coroutine):
+    """asyncio.run in a fresh thread: the session's sync Playwright already owns this thread's loop."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def percentile(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
@@ -125,12 +133,12 @@ def test_ten_concurrent_sessions(mnist):
     try:
         # One student first fills the caches every session shares (data, maps, models, neighbour index),
         # so what the load adds on top is the sessions' own.
-        asyncio.run(run_load(server.url, 1))
+        in_own_loop(run_load(server.url, 1))
         time.sleep(TTL_S + 3)
         baseline = rss_mb(server.process.pid)
         sampler = RssSampler(server.process.pid)
         sampler.start()
-        times, errors = asyncio.run(run_load(server.url, SESSIONS))
+        times, errors = in_own_loop(run_load(server.url, SESSIONS))
         sampler.running = False
         after_load = rss_mb(server.process.pid)
         time.sleep(TTL_S + 5)  # the server drops a closed tab's session after the TTL
