@@ -168,6 +168,8 @@ def bars_figure(labels: Sequence[str], values: Sequence[float], value_label: str
                            text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="outside",
                            hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
     fig.update_xaxes(title=value_label)
+    if np.isfinite(values).any():  # room for the value labels beyond the longest bar
+        fig.update_xaxes(range=[0, 1.15 * float(np.nanmax(values))])
     fig.update_yaxes(autorange="reversed")
     return style(fig, title, height=height)
 

@@ -37,8 +37,10 @@ with tab_knn:
         st.plotly_chart(plots.cv_curve_figure(list(curve), list(curve.values()), "K", log_x=False))
         best["knn"] = binary.GridResult([{"n_neighbors": k} for k in curve], list(curve.values()), True)
 with tab_mlp:
-    st.caption("12 candidates; on all training images each fit takes tens of seconds.")
-    res = validation.grid_panel(settings.dataset, pair, "mlp", binary.MLP_784_GRID, n_total, "b784-mlp", cv=cached.cv_784)
+    st.caption("12 candidates x 5 folds; on all training images each fit takes tens of seconds, so the default is "
+               "a 1,000-image subsample.")
+    res = validation.grid_panel(settings.dataset, pair, "mlp", binary.MLP_784_GRID, n_total, "b784-mlp", cv=cached.cv_784,
+                                default_n=1000)
     if res:
         labels = [validation.describe(tuple(sorted(p.items()))) for p in res.params]
         st.plotly_chart(plots.bars_figure(labels, res.cv_error_pct, "CV error (%)", height=480))

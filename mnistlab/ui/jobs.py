@@ -27,7 +27,7 @@ def stepwise(key: str, steps: Sequence[Hashable], compute: Callable[[Hashable], 
     done: dict = state["done"]
     remaining = [] if finished(done) else [s for s in steps if s not in done]
 
-    c1, c2, c3 = st.columns([1, 1, 3])
+    c1, c2, c3, _ = st.columns([3, 1, 1, 3])
     label = run_label if not done else f"Continue ({len(remaining)} left)" if remaining else "Done"
     if c1.button(label, key=f"{key}-run", type="primary", disabled=not remaining):
         state["running"] = True

@@ -22,10 +22,11 @@ def describe(params: tuple) -> str:
 
 
 def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence],
-               n_train_total: int, key: str, cv: Callable = cached.cv_candidate) -> binary.GridResult | None:
+               n_train_total: int, key: str, cv: Callable = cached.cv_candidate,
+               default_n: int | None = None) -> binary.GridResult | None:
     """Controls + progress for one grid; returns the (maybe partial) result once anything ran."""
     sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
-    n_train = st.select_slider("Training points used for CV", sizes, value=n_train_total, key=f"{key}-n",
+    n_train = st.select_slider("Training points used for CV", sizes, value=default_n or n_train_total, key=f"{key}-n",
                                format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""))
     steps = candidates(grid)
     done = jobs.stepwise(f"{key}-{name}-{pair}-{n_train}", steps,
