@@ -9,7 +9,7 @@ pytestmark = pytest.mark.e2e
 
 def test_home_page_in_chromium(server, page):
     open_page(page, server.url)
-    assert page.get_by_text("Images per class").count() >= 1
+    page.get_by_text("Images per class").first.wait_for()  # drawn once plotly's script has loaded
     assert "70,000" in page.locator("[data-testid=stMetric]").first.inner_text()
     assert exceptions(page) == []
     page.screenshot(path=str(ARTIFACTS / "home.png"))
