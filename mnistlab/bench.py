@@ -10,6 +10,7 @@ import resource
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -86,7 +87,8 @@ def notebook_epoch(model, loader, X_tr, y_tr_onehot, X_val, y_val_onehot, opt) -
 
 def bench_train(ds: data.Dataset, repeats: int = 3, device: str = "cpu", model_name: str = "mlp",
                 progress: Progress = quiet) -> dict:
-    """The same network and epochs, trained by mnistlab's loop and by the notebook's DataLoader loop."""
+    """The same network and epochs, trained by mnistlab's loop (float32, and bf16 mixed precision) and by
+    the notebook's DataLoader loop (float32)."""
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
@@ -100,6 +102,9 @@ def bench_train(ds: data.Dataset, repeats: int = 3, device: str = "cpu", model_n
     progress(f"mnistlab loop: {repeats} epochs of {model_name} on {device}", None)
     ours = training.train(config, tensors)
     ours_epochs = [m.epoch_s for m in ours.history]
+    progress("mnistlab loop with bf16 mixed precision", None)
+    ours_bf16 = training.train(replace(config, precision="bf16"), tensors)
+    bf16_epochs = [m.epoch_s for m in ours_bf16.history]
 
     onehot_tr = torch.nn.functional.one_hot(tensors.y_train, 10)
     onehot_val = torch.nn.functional.one_hot(tensors.y_val, 10)
@@ -114,11 +119,14 @@ def bench_train(ds: data.Dataset, repeats: int = 3, device: str = "cpu", model_n
         t, _ = timed(lambda: notebook_epoch(model, loader, tensors.X_train, onehot_tr, tensors.X_val, onehot_val, opt))
         training.synchronize(dev)
         ref_epochs.append(t)
-    ours_s, ref_s = statistics.median(ours_epochs), statistics.median(ref_epochs)
+    ours_s, ref_s, bf16_s = (statistics.median(x) for x in (ours_epochs, ref_epochs, bf16_epochs))
     return {"model": model_name, "device": str(dev), "epochs": repeats, "batch_size": config.batch_size,
             "ours_epoch_s": [round(t, 3) for t in ours_epochs], "notebook_epoch_s": [round(t, 3) for t in ref_epochs],
-            "ours_s": round(ours_s, 3), "notebook_s": round(ref_s, 3), "ratio": round(ref_s / ours_s, 2),
-            "ours_final_test_error_pct": ours.final.val_error_pct}
+            "ours_bf16_epoch_s": [round(t, 3) for t in bf16_epochs],
+            "ours_s": round(ours_s, 3), "notebook_s": round(ref_s, 3), "ours_bf16_s": round(bf16_s, 3),
+            "ratio": round(ref_s / ours_s, 2), "ratio_bf16": round(ref_s / bf16_s, 2),
+            "ours_final_test_error_pct": ours.final.val_error_pct,
+            "ours_bf16_final_test_error_pct": ours_bf16.final.val_error_pct}
 
 
 BENCHES["train"] = bench_train

@@ -87,7 +87,8 @@ def cmd_train(args) -> int:
     preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
                                                             ("batch_size", args.batch_size),
                                                             ("optimizer", args.optimizer)) if v is not None}
-    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, **preset)
+    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, precision=args.precision,
+                                  **preset)
     split = data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
     tensors = training.to_tensors(split.X_train, split.y_train, split.X_test, split.y_test,
                                   training.resolve_device(args.device))
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", choices=["gd", "sgd", "momentum", "adam", "adamw", "rmsprop"])
     train.add_argument("--device", default="cpu")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="bf16: mixed precision")
     return parser
 
 

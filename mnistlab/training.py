@@ -42,10 +42,11 @@ class TrainConfig:
     patience: int = 0              # early stopping on the validation loss; 0 = off
     seed: int = 0
     device: str = "cpu"
+    precision: str = "fp32"        # bf16: mixed precision (autocast), faster on CPUs with AVX512-BF16 and GPUs
 
     def describe(self) -> str:
         batch = "full batch" if self.optimizer == "gd" else f"batch {self.batch_size}"
-        return f"{self.model}, {self.optimizer} lr={self.lr:g}, {batch}, {self.device}"
+        return f"{self.model}, {self.optimizer} lr={self.lr:g}, {batch}, {self.device}, {self.precision}"
 
 
 @dataclass(frozen=True)
@@ -147,13 +148,23 @@ def new_result(config: TrainConfig, model: nn.Module | None = None) -> TrainResu
     return TrainResult(model if model is not None else nets.build(config.model, config.dropout), config)
 
 
+PRECISIONS = ("fp32", "bf16")
+
+
+def autocast(device: torch.device, precision: str):
+    """bf16 mixed precision for the forward pass when asked; plain float32 otherwise."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=precision == "bf16")
+
+
 @torch.no_grad()
-def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int = 5000) -> tuple[float, float]:
+def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int = 5000,
+             precision: str = "fp32") -> tuple[float, float]:
     """(mean cross-entropy, error %) over the whole set, in eval mode."""
     model.eval()
     loss_sum, wrong = 0.0, 0
     for s in range(0, len(X), batch):
-        logits = model(X[s:s + batch])
+        with autocast(X.device, precision):
+            logits = model(X[s:s + batch]).float()
         loss_sum += nn.functional.cross_entropy(logits, y[s:s + batch], reduction="sum").item()
         wrong += (logits.argmax(1) != y[s:s + batch]).sum().item()
     return loss_sum / len(X), 100.0 * wrong / len(X)
@@ -187,7 +198,9 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
                 result.stopped = True
                 return result
             idx = order[b * batch:(b + 1) * batch]
-            loss = nn.functional.cross_entropy(model(data.X_train[idx]), data.y_train[idx])
+            with autocast(device, config.precision):
+                logits = model(data.X_train[idx])
+            loss = nn.functional.cross_entropy(logits.float(), data.y_train[idx])
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -198,8 +211,8 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
         lr = optimizer.param_groups[0]["lr"]
         if scheduler:
             scheduler.step()
-        train_loss, train_err = evaluate(model, data.X_train, data.y_train)
-        val_loss, val_err = evaluate(model, data.X_val, data.y_val)
+        train_loss, train_err = evaluate(model, data.X_train, data.y_train, precision=config.precision)
+        val_loss, val_err = evaluate(model, data.X_val, data.y_val, precision=config.precision)
         synchronize(device)
         metrics = EpochMetrics(epoch, train_loss, train_err, val_loss, val_err, time.perf_counter() - start,
                                n / train_s, lr)

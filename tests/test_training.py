@@ -96,3 +96,11 @@ def test_autograd_check_matches_the_formula():
     assert check["max_abs_diff"] < 1e-12
     x = check["x"]
     np.testing.assert_allclose(check["autograd"], 2 * (x + np.exp(x)) * (1 + np.exp(x)))
+
+
+def test_bf16_mixed_precision_learns_like_float32(tensors):
+    runs = {p: training.train(training.TrainConfig(model="mlp", epochs=3, batch_size=64, lr=1e-3, precision=p), tensors)
+            for p in training.PRECISIONS}
+    for result in runs.values():
+        assert result.history[-1].train_loss < result.history[0].train_loss
+    assert abs(runs["bf16"].final.val_error_pct - runs["fp32"].final.val_error_pct) < 5
