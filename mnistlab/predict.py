@@ -69,6 +69,12 @@ def default_model(dataset: str, split: data.Split, progress: Progress = quiet,
     return result.model.eval(), result.final.val_error_pct
 
 
+def neighbour_vote(labels: np.ndarray, n_classes: int = 10) -> Prediction:
+    """The k nearest neighbours' labels as a vote: class shares as probabilities, ties to the smallest class."""
+    shares = np.bincount(np.asarray(labels, dtype=np.intp), minlength=n_classes) / len(labels)
+    return Prediction(int(np.argmax(shares)), shares)
+
+
 def agreement_line(predictions: dict[str, Prediction], names) -> str:
     labels = {p.label for p in predictions.values()}
     if len(predictions) == 1:

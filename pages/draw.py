@@ -52,8 +52,7 @@ def lab() -> None:
         models[label] = predict.predict_torch(model, x)
     index = cached.neighbour_index(settings.dataset)
     distances, neighbours = index.kneighbors(x, 10)
-    votes = np.bincount(index.y_[neighbours[0]], minlength=10) / 10
-    models["10 nearest neighbours (vote)"] = predict.Prediction(int(np.argmax(votes)), votes)
+    models["10 nearest neighbours (vote)"] = predict.neighbour_vote(index.y_[neighbours[0]])
 
     with right:
         st.subheader("Predictions")
@@ -68,7 +67,7 @@ def lab() -> None:
                        f"scaled pixels): {captions}"))
     if st.toggle("Show where the drawing lands on the PCA map of the data page", key="draw-pca"):
         full = cached.full_pca(settings.dataset)
-        point = (x - full.mean_) @ full.components_[:2].T
+        point = full.transform(x)[:, :2]
         coords, labels = cached.multiclass_2d(settings.dataset), cached.split(settings.dataset).y_train
         pick = np.random.default_rng(0).permutation(len(labels))[:3000]
         st.plotly_chart(plots.pca_scatter_figure(coords[pick], labels[pick], names, pick, "Your drawing (star) among "
