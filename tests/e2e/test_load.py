@@ -43,6 +43,14 @@ class RssSampler(threading.Thread):
             time.sleep(0.1)
 
 
+async def settled(page, last_text: str) -> None:
+    """Wait until the page's first run has drawn ``last_text`` and finished: a key pressed earlier can be
+    lost when the run redraws its widget (the app's state reads 'notRunning' before the run starts)."""
+    await page.get_by_text(last_text).first.wait_for(timeout=180_000)
+    await page.wait_for_selector(STATE_IDLE, timeout=180_000)
+    await page.wait_for_timeout(300)
+
+
 async def timed(page, action, done_selector_or_text) -> float:
     start = time.perf_counter()
     await action()
@@ -60,8 +68,7 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     page.set_default_timeout(60_000)
     # 1. The binary playground: one slider step.
     await page.goto(f"{url}/binary_2d")
-    await page.wait_for_selector(STATE_IDLE)
-    await page.get_by_text("Test error").first.wait_for()
+    await settled(page, "The three families compared")  # the page's last section: the first run is over
     thumb = page.get_by_role("slider").first
     await thumb.focus()
     times["slider"].append(await timed(page, lambda: page.keyboard.press("Home"), "C=0.0001"))
@@ -69,7 +76,7 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     await page.goto(f"{url}/draw")
     canvas = page.locator("canvas.upper-canvas")
     await canvas.wait_for()
-    await page.wait_for_selector(STATE_IDLE)
+    await settled(page, "Draw a digit on the black canvas")
     box = await canvas.bounding_box()
     x0, y0 = box["x"] + 70 + i, box["y"] + 50
     await page.mouse.move(x0, y0)
@@ -81,7 +88,7 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     times["draw"].append(await timed(page, page.mouse.up, "What the model sees"))
     # 3. One short training (1 epoch of the linear network); trainings queue for the CPU.
     await page.goto(f"{url}/training")
-    await page.wait_for_selector(STATE_IDLE)
+    await settled(page, "Runs in this session")
     await page.get_by_role("combobox", name="Network").click()
     await page.get_by_role("option", name="Linear (784 -> 10), section 5.1").click()
     # The network's preset sets the epochs; wait for it before changing them, or the change is lost.

@@ -25,6 +25,8 @@ def test_data_page_in_chromium(server, page):
 
 def test_binary_page_slider_changes_the_test_error(server, page):
     open_page(page, server.url, "binary_2d")
+    page.get_by_text("The three families compared").wait_for()  # the first run has drawn the whole page
+    wait_idle(page)
     error = page.locator("[data-testid=stMetricValue]").first
     before = error.inner_text()
     thumb = page.get_by_role("slider").first  # C, log scale; the far left end is C = 1e-4
