@@ -63,6 +63,8 @@ async def timed(page, action, done_selector_or_text) -> float:
 
 
 async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> int:
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     context = await browser.new_context(viewport={"width": 1300, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(60_000)
@@ -70,8 +72,21 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     await page.goto(f"{url}/binary_2d")
     await settled(page, "The three families compared")  # the page's last section: the first run is over
     thumb = page.get_by_role("slider").first
-    await thumb.focus()
-    times["slider"].append(await timed(page, lambda: page.keyboard.press("Home"), "C=0.0001"))
+
+    async def press_home() -> None:
+        # Under load a key press can land while the fragment redraws its slider and be lost: press again
+        # (counted in the report) rather than wait forever.
+        for attempt in range(3):
+            await thumb.focus()
+            await page.keyboard.press("Home")
+            try:
+                await page.get_by_text("C=0.0001").first.wait_for(timeout=30_000)
+                return
+            except PlaywrightTimeout:
+                times["slider retries"].append(attempt + 1)
+        raise AssertionError("the C slider did not respond to three key presses")
+
+    times["slider"].append(await timed(page, press_home, "C=0.0001"))
     # 2. The drawing page: one digit.
     await page.goto(f"{url}/draw")
     canvas = page.locator("canvas.upper-canvas")
@@ -112,7 +127,7 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
 async def run_load(url: str, sessions: int) -> tuple[dict, int]:
     from playwright.async_api import async_playwright
 
-    times: dict[str, list[float]] = {"slider": [], "draw": [], "training": []}
+    times: dict[str, list[float]] = {"slider": [], "draw": [], "training": [], "slider retries": []}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         errors = await asyncio.wait_for(asyncio.gather(*(student(browser, url, i, times) for i in range(sessions))),
@@ -156,6 +171,7 @@ def test_ten_concurrent_sessions(mnist):
         "sessions": SESSIONS, "exceptions": errors,
         "rss_mb": {"baseline": round(baseline), "peak": round(sampler.peak), "after_load": round(after_load),
                    "after_ttl": round(released)},
+        "slider_retries": len(times.pop("slider retries")),
         **{name: {"p50_s": round(statistics.median(v), 2), "p95_s": round(percentile(v, 0.95), 2), "n": len(v)}
            for name, v in times.items()},
     }
