@@ -177,3 +177,11 @@ LOGREG_784_GRID = {"C": [100, 10, 1, 0.1, 0.01]}
 KNN_KS = (1, 3, 5, 7, 9, 11, 13, 15)
 MLP_784_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000],
                 "hidden_layer_sizes": [(400, 100), (400, 200), (200, 100)]}
+
+
+def estimator_784(family: str):
+    """Exercise 2.6's estimators before their grid parameters: logistic regression with max_iter 2500
+    (as the notebook), or the notebook's MLP."""
+    from mnistlab.mlp import notebook_mlp
+
+    return logistic().set_params(max_iter=2500) if family == "logistic" else notebook_mlp()

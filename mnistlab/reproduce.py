@@ -68,7 +68,7 @@ def part_benchmarks(ds: data.Dataset, progress: Progress = quiet) -> dict:
 
     full = data.train_test(ds.X, ds.y)
     b784 = data.scale(data.binary_problem(full, data.DEFAULT_PAIR))
-    out = _validated("binary784.logreg", binary.logistic().set_params(max_iter=2500), binary.LOGREG_784_GRID, b784,
+    out = _validated("binary784.logreg", binary.estimator_784("logistic"), binary.LOGREG_784_GRID, b784,
                      progress, {"C": "best_C"})
     progress("binary784.knn: 5-fold CV over K", None)
     curve = knn.cv_curve(b784.X_train, b784.y_train, binary.KNN_KS)

@@ -22,7 +22,7 @@ best = {}
 tab_lr, tab_knn, tab_mlp = st.tabs(["Logistic regression: C", "k-NN: K", "MLP: layers and activation"])
 with tab_lr:
     res = validation.grid_panel(settings.dataset, pair, "logistic", binary.LOGREG_784_GRID, n_total, "b784-lr",
-                                cv=cached.cv_784)
+                                features="784")
     if res:
         st.plotly_chart(plots.cv_curve_figure([p["C"] for p in res.params], res.cv_error_pct, "C"))
         best["logistic"] = res
@@ -39,7 +39,7 @@ with tab_knn:
 with tab_mlp:
     st.caption("12 candidates x 5 folds; on all training images each fit takes tens of seconds, so the default is "
                "a 1,000-image subsample.")
-    res = validation.grid_panel(settings.dataset, pair, "mlp", binary.MLP_784_GRID, n_total, "b784-mlp", cv=cached.cv_784,
+    res = validation.grid_panel(settings.dataset, pair, "mlp", binary.MLP_784_GRID, n_total, "b784-mlp", features="784",
                                 default_n=1000)
     if res:
         labels = [validation.describe(tuple(sorted(p.items()))) for p in res.params]

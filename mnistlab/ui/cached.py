@@ -8,7 +8,7 @@ import threading
 import numpy as np
 import streamlit as st
 
-from mnistlab import binary, data, explore, knn, metrics, mlp, pca, predict
+from mnistlab import binary, data, explore, knn, metrics, pca, predict
 
 _fetch_lock = threading.Lock()
 
@@ -69,10 +69,14 @@ def playground(name: str, pair: tuple[int, int], choice: binary.ModelChoice, res
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def cv_candidate(name: str, pair: tuple[int, int], family: str, params: tuple, n_train: int) -> float:
-    """Mean 5-fold CV error (%) of one grid candidate, on the first n_train training points."""
-    problem = binary_2d(name, pair)
-    estimator = binary.ModelChoice(family=family).build()
+def cv_candidate(name: str, pair: tuple[int, int], features: str, family: str, params: tuple, n_train: int) -> float:
+    """Mean 5-fold CV error (%) of one grid candidate, on the first n_train training points.
+
+    ``features``: "2d" (two PCA components, the playground's models) or "784" (all pixels, exercise 2.6)."""
+    if features == "2d":
+        problem, estimator = binary_2d(name, pair), binary.ModelChoice(family=family).build()
+    else:
+        problem, estimator = binary_784(name, pair), binary.estimator_784(family)
     result = binary.cv_grid(estimator, {k: [v] for k, v in params}, problem.X_train[:n_train],
                             problem.y_train[:n_train])
     return result.cv_error_pct[0]
@@ -105,22 +109,11 @@ def binary_784(name: str, pair: tuple[int, int]) -> data.Split:
     return _read_only(data.scale(data.binary_problem(split(name), pair)))
 
 
-def _estimator_784(family: str, params: tuple):
-    base = binary.logistic().set_params(max_iter=2500) if family == "logistic" else mlp.notebook_mlp()
-    return base.set_params(**dict(params))
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def cv_784(name: str, pair: tuple[int, int], family: str, params: tuple, n_train: int) -> float:
-    problem = binary_784(name, pair)
-    return binary.cv_grid(_estimator_784(family, ()), {k: [v] for k, v in params},
-                          problem.X_train[:n_train], problem.y_train[:n_train]).cv_error_pct[0]
-
-
 @st.cache_data(max_entries=64, show_spinner="Refitting the selected setting on every training image...")
 def final_784(name: str, pair: tuple[int, int], family: str, params: tuple) -> binary.Scores:
     problem = binary_784(name, pair)
-    model = knn.ExactKNN(dict(params)["n_neighbors"]) if family == "knn" else _estimator_784(family, params)
+    model = (knn.ExactKNN(dict(params)["n_neighbors"]) if family == "knn"
+             else binary.estimator_784(family).set_params(**dict(params)))
     model, fit_s = binary.fit(model, problem)
     if family == "knn":  # k-NN probabilities are often exactly 0: its NLL is infinite, so it is not shown
         return binary.Scores(metrics.error_pct(problem.y_train, model.predict(problem.X_train)),

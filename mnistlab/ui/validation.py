@@ -22,15 +22,14 @@ def describe(params: tuple) -> str:
 
 
 def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence],
-               n_train_total: int, key: str, cv: Callable = cached.cv_candidate,
-               default_n: int | None = None) -> binary.GridResult | None:
+               n_train_total: int, key: str, features: str = "2d", default_n: int | None = None) -> binary.GridResult | None:
     """Controls + progress for one grid; returns the (maybe partial) result once anything ran."""
     sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
     n_train = st.select_slider("Training points used for CV", sizes, value=default_n or n_train_total, key=f"{key}-n",
                                format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""))
     steps = candidates(grid)
     done = jobs.stepwise(f"{key}-{name}-{pair}-{n_train}", steps,
-                         lambda params: cv(name, pair, family, params, n_train),
+                         lambda params: cached.cv_candidate(name, pair, features, family, params, n_train),
                          run_label=f"Run {len(steps)} candidates x 5 folds", describe=describe)
     if not done:
         return None
