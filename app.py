@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from mnistlab.ui import shell
+from mnistlab.ui import provision, sidebar, url_state
 
 st.set_page_config(page_title="mnistlab", page_icon=":material/draw:", layout="wide")
 
-url = shell.url_values()
-settings = shell.sidebar()
-shell.require_dataset(settings.dataset)
+url = url_state.url_values()
+settings = sidebar.sidebar()
+provision.require_dataset(settings.dataset)
 
 PAGES = [
     st.Page("pages/home.py", title="Overview", icon=":material/home:", default=True),
@@ -21,4 +21,4 @@ PAGES = [
     st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
 ]
 st.navigation(PAGES).run()
-shell.report_ignored_url_values(url)
+url_state.report_ignored(url)

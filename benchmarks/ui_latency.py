@@ -16,7 +16,7 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, Server, draw_seven, open_page, wait_idle
+from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, Server, draw_seven, open_page, wait_idle
 
 
 def wait_until(condition_js: str) -> str:

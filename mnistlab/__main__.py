@@ -1,3 +1,3 @@
-from mnistlab.cli import main
+from mnistlab.tools.cli import main
 
 raise SystemExit(main())

@@ -6,17 +6,35 @@ import csv
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 COLUMNS = ("page", "model", "features", "parameters", "training size", "test error (%)", "test NLL (sum)",
            "fit time (s)", "device")
 
 
-def row(page: str, model: str, features: str, parameters: str, n_train: int, test_error_pct: float,
-        test_nll: float | None = None, fit_s: float | None = None, device: str = "cpu") -> dict:
-    def num(value, digits):
-        return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, digits)
-    return dict(zip(COLUMNS, (page, model, features, parameters, n_train, num(test_error_pct, 2), num(test_nll, 1),
-                              num(fit_s, 3), device), strict=True))
+@dataclass(frozen=True)
+class ResultRow:
+    """One fitted or trained model, as the Results page lists it (and as the run store keeps it)."""
+    page: str
+    model: str
+    features: str
+    parameters: str
+    n_train: int
+    test_error_pct: float | None
+    test_nll: float | None = None      # summed over the test set; None where it is undefined (k-NN)
+    fit_s: float | None = None
+    device: str = "cpu"
+
+    def identity(self) -> tuple:
+        """The same model with the same settings is one row, however often a knob returns to it."""
+        return (self.page, self.model, self.parameters, self.n_train, self.device)
+
+    def as_table_row(self) -> dict:
+        def num(value, digits):
+            return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, digits)
+        return dict(zip(COLUMNS, (self.page, self.model, self.features, self.parameters, self.n_train,
+                                  num(self.test_error_pct, 2), num(self.test_nll, 1), num(self.fit_s, 3),
+                                  self.device), strict=True))
 
 
 def to_csv(rows: Sequence[dict]) -> str:

@@ -3,13 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from mnistlab import explore, pca, plots
-from mnistlab.ui import cached, shell, widgets
+from mnistlab.data import pca
+from mnistlab.ui import charts, recipe, shared, sidebar, url_state, widgets
+from mnistlab.views import figures, mosaics
 
-settings = shell.settings()
-ds = cached.dataset(settings.dataset)
+settings = sidebar.settings()
+ds = recipe.dataset(settings.dataset)
 names = ds.class_names
-train = cached.split(settings.dataset)
+train = recipe.split(settings.dataset)
 
 st.title("Data and principal components")
 
@@ -19,36 +20,36 @@ with c1:
     scope = st.radio("Images", ["binary", "all"], horizontal=True, key="scatter-scope",
                      format_func={"binary": "a binary problem (notebook ex. 2.1)", "all": "all ten classes (ex. 3.1)"}.get)
 with c2:
-    n_points = st.select_slider("Points drawn", [1000, 2000, 5000, 10000, 20000, 60000], value=5000, **shell.bound("scatter-n"))
+    n_points = st.select_slider("Points drawn", [1000, 2000, 5000, 10000, 20000, 60000], value=5000, **url_state.bound("scatter-n"))
 if scope == "binary":
     pair = widgets.pair_controls(names, key="scatter-pair").pair
-    problem = cached.binary_2d(settings.dataset, pair)
+    problem = recipe.pair_2d(settings.dataset, pair)
     coords, labels = problem.X_train, np.array(pair)[problem.y_train]
     ids = np.flatnonzero(np.isin(train.y_train, pair))
 else:
-    coords, labels, ids = cached.multiclass_2d(settings.dataset), train.y_train, np.arange(len(train.y_train))
+    coords, labels, ids = shared.ten_classes_2d(settings.dataset), train.y_train, np.arange(len(train.y_train))
 pick = np.random.default_rng(0).permutation(len(labels))[:n_points]
-event = st.plotly_chart(
-    plots.pca_scatter_figure(coords[pick], labels[pick], names, ids[pick],
+event = charts.plotly(st,
+    figures.pca_scatter_figure(coords[pick], labels[pick], names, ids[pick],
                              f"{len(pick):,} of {len(labels):,} training images; PCA fitted on the training split"),
     on_select="rerun", selection_mode=("lasso", "box", "points"), key="scatter")
 chosen = [p["customdata"] for p in event.selection.points if p.get("customdata") is not None][:40]
 if chosen:
     images = train.X_train[chosen].reshape(1, -1, 28, 28)
-    st.plotly_chart(plots.image_grid_figure(explore.mosaic(images), [""], col_labels=[names[train.y_train[i]] for i in chosen],
+    charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(images), [""], col_labels=[names[train.y_train[i]] for i in chosen],
                                             title=f"The {len(chosen)} selected images (first 40)", height=200))
 else:
     st.caption("Hover a point to see its class and image number; draw a lasso or box around points to see "
                "their images here.")
 
 st.header("Explained variance (exercise 3.1)")
-full = cached.full_pca(settings.dataset)
+full = shared.full_pca(settings.dataset)
 reach = pca.components_reaching(full.explained_variance_ratio_)
 n_show = st.slider("Components shown", 20, 784, 100, step=10, key="variance-n")
 cols = st.columns(len(reach))
 for col, (target, count) in zip(cols, reach.items(), strict=True):
     col.metric(f"{target:.0%} of the variance", f"{count} components")
-st.plotly_chart(plots.explained_variance_figure(full.explained_variance_ratio_, reach, n_show))
+charts.plotly(st, figures.explained_variance_figure(full.explained_variance_ratio_, reach, n_show))
 st.caption("PCA of all 60,000 scaled training images (784 pixels each).")
 
 st.header("Reconstruction from k components")
@@ -57,13 +58,13 @@ label = c1.selectbox("Class", range(10), format_func=lambda k: names[k], key="re
 of_class = np.flatnonzero(train.y_train == label)
 nth = c2.number_input(f"Which image of this class (0-{len(of_class) - 1})", 0, len(of_class) - 1, 0, key="recon-nth")
 k = c3.slider("k components", 1, 784, 50, key="recon-k")
-x = cached.scaled_split(settings.dataset).X_train[of_class[nth]]
+x = recipe.ten_classes(settings.dataset).X_train[of_class[nth]]
 ks = sorted({1, 5, 10, 20, 50, 100, 300, k})
 recon = np.stack([x] + [pca.reconstruct(full, x, kk)[0] for kk in ks]).reshape(1, -1, 28, 28)
-st.plotly_chart(plots.image_grid_figure(explore.mosaic(recon, fill=-0.5), [""], height=230, zrange=(-0.5, 0.5),
+charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(recon, fill=-0.5), [""], height=230, zrange=(-0.5, 0.5),
                                         col_labels=["original"] + [f"k={kk}" for kk in ks],
                                         title=f"Training image #{of_class[nth]} ({names[label]}) rebuilt from k numbers"))
 
 st.header("Mean image of each class")
-means = cached.overview(settings.dataset)["means"]
-st.plotly_chart(plots.image_grid_figure(explore.mosaic(means[None]), [""], col_labels=names, height=230))
+means = shared.overview(settings.dataset)["means"]
+charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(means[None]), [""], col_labels=names, height=230))

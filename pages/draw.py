@@ -3,12 +3,14 @@
 import numpy as np
 import streamlit as st
 
-from mnistlab import draw, explore, html, plots, predict
-from mnistlab.ui import cached, runs, shell
+from mnistlab.data import mnist_style
+from mnistlab.models import inference
+from mnistlab.ui import charts, provision, recipe, runs, shared, sidebar
+from mnistlab.views import figures, html, mosaics
 
-settings = shell.settings()
-names = cached.dataset(settings.dataset).class_names
-cached.ensure_default_model(settings.dataset)
+settings = sidebar.settings()
+names = recipe.dataset(settings.dataset).class_names
+provision.ensure_default_model(settings.dataset)
 
 st.title("Draw a digit")
 
@@ -30,47 +32,47 @@ def lab() -> None:
     ink = None
     if upload is not None:
         try:
-            ink = draw.ink_from_upload(upload.getvalue())
-        except draw.BadImage as exc:
+            ink = mnist_style.ink_from_upload(upload.getvalue())
+        except mnist_style.BadImage as exc:
             left.error(str(exc))
     elif canvas.image_data is not None:
-        ink = draw.ink_from_rgba(canvas.image_data)
-    steps = draw.preprocess(ink) if ink is not None else None
+        ink = mnist_style.ink_from_rgba(canvas.image_data)
+    steps = mnist_style.preprocess(ink) if ink is not None else None
 
     with right:
         if steps is None:
             st.info("Draw a digit on the black canvas (or upload a picture of one) to see what each model predicts.")
             return
         st.subheader("What the model sees")
-        st.html(html.image(explore.strip([steps.cropped, steps.boxed, steps.image / 255], fill=0.35),
+        st.html(html.image(mosaics.strip([steps.cropped, steps.boxed, steps.image / 255], fill=0.35),
                            "1. cropped to the ink  ->  2. fitted in a 20x20 box  ->  3. centred by mass in 28x28 (the input)"))
 
-    x = predict.model_input(steps.image, cached.scaler(settings.dataset))
-    default, default_error = cached.default_model(settings.dataset)
-    models = {f"default MLP ({default_error:.2f} % test error)": predict.predict_torch(default, x)}
+    x = inference.model_input(steps.image, recipe.scaler(settings.dataset))
+    default, default_error = shared.default_model(settings.dataset)
+    models = {f"default MLP ({default_error:.2f} % test error)": inference.predict_torch(default, x)}
     for label, (model, _) in runs.lab_state().models.items():
-        models[label] = predict.predict_torch(model, x)
-    index = cached.neighbour_index(settings.dataset)
+        models[label] = inference.predict_torch(model, x)
+    index = shared.neighbour_index(settings.dataset)
     distances, neighbours = index.kneighbors(x, 10)
-    models["10 nearest neighbours (vote)"] = predict.neighbour_vote(index.y_[neighbours[0]])
+    models["10 nearest neighbours (vote)"] = inference.neighbour_vote(index.y_[neighbours[0]])
 
     with right:
         st.subheader("Predictions")
-        st.markdown(f"**{predict.agreement_line(models, names)}**")
-        st.html(html.probability_bars({label: p.proba for label, p in models.items()}, names, plots.PALETTE))
+        st.markdown(f"**{html.agreement_line(models, names)}**")
+        st.html(html.probability_bars({label: p.proba for label, p in models.items()}, names, figures.PALETTE))
 
     st.subheader("Nearest training images")
-    train_images = cached.split(settings.dataset).X_train[neighbours[0]].reshape(-1, 28, 28) / 255
+    train_images = recipe.split(settings.dataset).X_train[neighbours[0]].reshape(-1, 28, 28) / 255
     captions = ", ".join(f"{names[index.y_[i]]} ({d:.1f})" for i, d in zip(neighbours[0], distances[0], strict=True))
-    st.html(html.image(explore.strip(list(train_images), size=84, fill=0.35),
+    st.html(html.image(mosaics.strip(list(train_images), size=84, fill=0.35),
                        f"The 10 closest of the 60,000 training images, nearest first: class (Euclidean distance, "
                        f"scaled pixels): {captions}"))
     if st.toggle("Show where the drawing lands on the PCA map of the data page", key="draw-pca"):
-        full = cached.full_pca(settings.dataset)
+        full = shared.full_pca(settings.dataset)
         point = full.transform(x)[:, :2]
-        coords, labels = cached.multiclass_2d(settings.dataset), cached.split(settings.dataset).y_train
+        coords, labels = shared.ten_classes_2d(settings.dataset), recipe.split(settings.dataset).y_train
         pick = np.random.default_rng(0).permutation(len(labels))[:3000]
-        st.plotly_chart(plots.pca_scatter_figure(coords[pick], labels[pick], names, pick, "Your drawing (star) among "
+        charts.plotly(st, figures.pca_scatter_figure(coords[pick], labels[pick], names, pick, "Your drawing (star) among "
                                                  "3,000 training images, first two principal components").add_scatter(
             x=point[:, 0], y=point[:, 1], mode="markers", name="your drawing",
             marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=2))))

@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from mnistlab import explore, plots
-from mnistlab.ui import cached, shell
+from mnistlab.ui import charts, recipe, shared, sidebar
+from mnistlab.views import figures, mosaics
 
-settings = shell.settings()
-ds = cached.dataset(settings.dataset)
-summary = cached.overview(settings.dataset)
+settings = sidebar.settings()
+ds = recipe.dataset(settings.dataset)
+summary = shared.overview(settings.dataset)
 names = ds.class_names
 
 st.title("mnistlab")
@@ -24,10 +24,10 @@ c3.metric("Test split", f"{int(summary['test_counts'].sum()):,}")
 st.caption(f"Data source: {ds.source}. Loaded in {ds.load_s:.2f} s.")
 
 left, right = st.columns(2)
-left.plotly_chart(plots.class_counts_figure(summary["train_counts"], summary["test_counts"], names, height=600))
+charts.plotly(left, figures.class_counts_figure(summary["train_counts"], summary["test_counts"], names, height=600))
 samples = summary["samples"]
-right.plotly_chart(plots.image_grid_figure(
-    explore.mosaic(samples), names, title=f"Random training images, {samples.shape[1]} per class", height=600))
-st.plotly_chart(plots.image_grid_figure(
-    explore.mosaic(summary["means"][None]), [""], col_labels=names, height=230,
+charts.plotly(right, figures.image_grid_figure(
+    mosaics.mosaic(samples), names, title=f"Random training images, {samples.shape[1]} per class", height=600))
+charts.plotly(st, figures.image_grid_figure(
+    mosaics.mosaic(summary["means"][None]), [""], col_labels=names, height=230,
     title="Mean training image of each class"))

@@ -2,27 +2,29 @@
 
 import streamlit as st
 
-from mnistlab import explore, knn, metrics, mlp, plots, results
-from mnistlab.ui import cached, jobs, log, shell
+from mnistlab import results
+from mnistlab.models import knn, metrics, mlp_epochs
+from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state
+from mnistlab.views import figures, mosaics
 
-settings = shell.settings()
-names = cached.dataset(settings.dataset).class_names
-data = cached.scaled_split(settings.dataset)
+settings = sidebar.settings()
+names = recipe.dataset(settings.dataset).class_names
+data = recipe.ten_classes(settings.dataset)
 
 st.title("Ten classes: k-NN and MLP benchmarks")
 
 st.header("Nearest-neighbour timing curves (exercise 3.2)")
-shell.explain("For each training size: fit on the first images of the training split, classify all 10,000 test "
+sidebar.explain("For each training size: fit on the first images of the training split, classify all 10,000 test "
             "images. mnistlab's exact k-NN (chunked matrix products) and scikit-learn's brute force run on the same "
             "float32 data; their predictions agree except for exact distance ties.")
-k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **shell.bound("curve-k"))
+k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **url_state.bound("curve-k"))
 sizes = st.multiselect("Training sizes", knn.TRAIN_SIZES, default=list(knn.TRAIN_SIZES[:6]), key="curve-sizes",
                        format_func=lambda n: f"{n:,}", help="25,000 and 60,000 take several seconds each.")
 steps = [(n, backend) for n in sorted(sizes) for backend in knn.BACKENDS]
 
 
 def show_curves(done: dict) -> None:
-    st.plotly_chart(plots.timing_curves_figure(list(done.values())))
+    charts.plotly(st, figures.timing_curves_figure(list(done.values())))
     pairs = [(n, done[(n, "mnistlab")], done[(n, "scikit-learn")]) for n in sorted(sizes)
              if (n, "mnistlab") in done and (n, "scikit-learn") in done]
     if pairs:
@@ -31,23 +33,24 @@ def show_curves(done: dict) -> None:
                        "speed-up (x)": round(b.predict_s / a.predict_s, 2)} for n, a, b in pairs], hide_index=True)
 
 
-jobs.stepwise(f"curves-{settings.dataset}-{k}", steps, lambda s: cached.timing_point(settings.dataset, s[1], s[0], k),
+jobs.stepwise(f"curves-{settings.dataset}-{k}", steps, lambda s: knn.timing_point(s[1], s[0], k, data.X_train, data.y_train, data.X_test, data.y_test),
               run_label=f"Run {len(steps)} timings", describe=lambda s: f"{s[1]} on {s[0]:,} images", live=show_curves)
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
-n_conf = c1.select_slider("Training images", [250, 500, 1000, 2000, 5000, 10000, 60000], value=1000, **shell.bound("conf-n"))
-k_conf = c2.select_slider("K", [1, 3, 5], value=1, **shell.bound("conf-k"))
-counts, pred = cached.knn_confusion(settings.dataset, n_conf, k_conf)
+n_conf = c1.select_slider("Training images", [250, 500, 1000, 2000, 5000, 10000, 60000], value=1000, **url_state.bound("conf-n"))
+k_conf = c2.select_slider("K", [1, 3, 5], value=1, **url_state.bound("conf-k"))
+counts, pred = shared.knn_confusion(settings.dataset, n_conf, k_conf)
 a, b, n_ab = metrics.most_confused_pair(counts)
 worst, worst_rate = metrics.most_misclassified(counts)
 st.markdown(f"**Most confused pair:** {names[a]} and {names[b]} ({n_ab} test images, both directions).  \n"
             f"**Most often misclassified:** {names[worst]} ({worst_rate:.1f} % of its test images).  \n"
             f"Test error {metrics.error_pct(data.y_test, pred):.2f} % with {n_conf:,} training images, K={k_conf}.")
-log.record(results.row("Ten classes", f"{k_conf}-NN (mnistlab)", "784 pixels", f"K={k_conf}", n_conf,
-                       metrics.error_pct(data.y_test, pred)))
+results_log.record(results.ResultRow(page="Ten classes", model=f"{k_conf}-NN (mnistlab)", features="784 pixels",
+                                     parameters=f"K={k_conf}", n_train=n_conf,
+                                     test_error_pct=metrics.error_pct(data.y_test, pred)))
 left, right = st.columns([3, 2])
-left.plotly_chart(plots.confusion_figure(counts, names, f"{k_conf}-NN on {n_conf:,} training images: 10,000 test images"))
+charts.plotly(left, figures.confusion_figure(counts, names, f"{k_conf}-NN on {n_conf:,} training images: 10,000 test images"))
 with right:
     true_c = st.selectbox("True class", range(10), index=a, format_func=lambda c: names[c], key="conf-true")
     pred_c = st.selectbox("Predicted class", range(10), index=b, format_func=lambda c: names[c], key="conf-pred")
@@ -55,29 +58,30 @@ with right:
     shown = " (first 24 shown)." if len(cell) > 24 else "."
     st.caption(f"{len(cell)} test images are {names[true_c]} predicted as {names[pred_c]}{shown}")
     if len(cell):
-        tiles = explore.tile(cached.split(settings.dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
-        st.plotly_chart(plots.image_grid_figure(explore.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)))
+        tiles = mosaics.tile(recipe.split(settings.dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
+        charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)))
 
 st.header("MLP against 1-NN (exercise 3.4)")
-shell.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
+sidebar.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
             "training loss stops improving; shown epoch by epoch.")
-n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **shell.bound("mlp-n"))
-session = st.session_state.setdefault(f"mlp-{settings.dataset}-{n_mlp}", {"model": mlp.notebook_mlp(), "log": mlp.EpochLog()})
+n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **url_state.bound("mlp-n"))
+session = st.session_state.setdefault(f"mlp-{settings.dataset}-{n_mlp}", {"model": mlp_epochs.notebook_mlp(), "log": mlp_epochs.EpochLog()})
 model, log_ = session["model"], session["log"]
 
 
 done = jobs.stepwise(f"mlp-run-{settings.dataset}-{n_mlp}", list(range(model.max_iter)),
-                     lambda epoch: mlp.train_one_epoch(model, data.X_train[:n_mlp], data.y_train[:n_mlp], log_,
+                     lambda epoch: mlp_epochs.train_one_epoch(model, data.X_train[:n_mlp], data.y_train[:n_mlp], log_,
                                                        classes=range(10)),
                      run_label="Train", describe=lambda e: f"epoch {e + 1}",
-                     finished=lambda d: mlp.has_converged(list(d.values()), model),
-                     live=lambda d: st.plotly_chart(plots.loss_curves_figure({"training loss": list(d.values())},
+                     finished=lambda d: mlp_epochs.has_converged(list(d.values()), model),
+                     live=lambda d: charts.plotly(st, figures.loss_curves_figure({"training loss": list(d.values())},
                                                                              "cross-entropy")))
 if done:
-    scores = mlp.score(model, data.X_test, data.y_test)
-    nn1 = cached.timing_point(settings.dataset, "mnistlab", len(data.y_train), 1)
-    log.record(results.row("Ten classes", "MLP (200, 100) relu", "784 pixels", f"{len(done)} epochs, Adam", n_mlp,
-                           scores["test_error_pct"], scores["test_nll"], sum(log_.seconds)))
+    scores = mlp_epochs.score(model, data.X_test, data.y_test)
+    nn1 = shared.knn_1nn_point(settings.dataset)
+    results_log.record(results.ResultRow(
+        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{len(done)} epochs, Adam",
+        n_train=n_mlp, test_error_pct=scores["test_error_pct"], test_nll=scores["test_nll"], fit_s=sum(log_.seconds)))
     st.dataframe([
         {"model": f"MLP (200, 100), {len(done)} epochs", "training images": n_mlp, "fit time (s)": round(sum(log_.seconds), 1),
          "test time (s)": round(scores["test_s"], 3), "test error (%)": round(scores["test_error_pct"], 2),

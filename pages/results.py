@@ -4,21 +4,24 @@ import json
 
 import streamlit as st
 
-from mnistlab import data, plots, reproduce, results
-from mnistlab.ui import cached, log, shell
+from mnistlab import results
+from mnistlab.data import datasets
+from mnistlab.tools import reproduce
+from mnistlab.ui import charts, results_log, shared, sidebar
+from mnistlab.views import figures
 
-settings = shell.settings()
+settings = sidebar.settings()
 st.title("Results of this session")
-shell.explain("Every model fitted or trained in this session, on any page. Sort by clicking a column; export the "
+sidebar.explain("Every model fitted or trained in this session, on any page. Sort by clicking a column; export the "
               "table for a spreadsheet (CSV) or a slide (Markdown).")
-rows = log.rows()
+rows = results_log.rows()
 if not rows:
     st.info("Nothing yet: move a knob on the binary 2-D playground, run a benchmark or train a network, and it "
             "appears here.")
 else:
     st.dataframe(rows, hide_index=True)
     scored = [r for r in rows if r["test error (%)"] is not None]
-    st.plotly_chart(plots.bars_figure([f"{r['page']}: {r['model']}" for r in scored],
+    charts.plotly(st, figures.bars_figure([f"{r['page']}: {r['model']}" for r in scored],
                                       [r["test error (%)"] for r in scored], "test error (%)",
                                       "Test error of every model (lowest highlighted)", height=140 + 32 * len(scored)))
     c1, c2 = st.columns(2)
@@ -29,11 +32,11 @@ else:
         st.code(markdown, language="markdown")
 
 st.header("The course notebook's printed results, reproduced")
-saved = data.cache_dir() / "reproduce.json"
+saved = datasets.cache_dir() / "reproduce.json"
 reproduced = json.loads(saved.read_text()) if saved.exists() else {}
 if st.button("Recompute the 2-D models now (about a minute)", key="reproduce-2d"):
     with st.spinner("5-fold CV over the notebook's grids for logistic, polynomial and MLP models..."):
-        reproduced |= cached.reproduce_binary2d(settings.dataset)
+        reproduced |= shared.reproduce_binary2d(settings.dataset)
 if reproduced:
     st.dataframe(results.notebook_comparison(reproduced, reproduce.NOTEBOOK_PRINTED), hide_index=True)
     st.caption("'notebook printed' is blank where the notebook withheld its output. The full set, benchmarks "

@@ -4,12 +4,12 @@ import time
 
 import streamlit as st
 
-from mnistlab import training
-from mnistlab.ui import cached, runs, shell, slots, widgets
+from mnistlab.models import training
+from mnistlab.ui import recipe, runs, sidebar, slots, widgets
 
-settings = shell.settings()
+settings = sidebar.settings()
 st.title("Train a network with PyTorch")
-shell.explain("The notebook's part 2: a linear network, the 784-200-100-10 MLP and a CNN, trained on the 60,000 "
+sidebar.explain("The notebook's part 2: a linear network, the 784-200-100-10 MLP and a CNN, trained on the 60,000 "
             "training images; the 10,000 test images serve as the validation set, as in the notebook.")
 config = widgets.training_controls()
 lab = runs.lab_state()
@@ -37,7 +37,7 @@ if start:
     lab.current = training.new_result(config, model)
     lab.recorded = False
     with slots.training_slot(queue):
-        tensors = cached.train_tensors(settings.dataset, config.device)
+        tensors = recipe.tensors(settings.dataset, config.device)
         bar = status.progress(0.0, text="Epoch 1")
         ticks = [0.0]
 

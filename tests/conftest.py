@@ -1,18 +1,18 @@
 import numpy as np
 import pytest
 
-from mnistlab import data
+from mnistlab.data import datasets, problems
 
 
 @pytest.fixture(scope="session")
-def mnist() -> data.Dataset:
+def mnist() -> datasets.Dataset:
     """The real dataset (fetched once per machine, then from the cache)."""
-    return data.load_mnist()
+    return datasets.load_mnist()
 
 
 @pytest.fixture(scope="session")
-def mnist_split(mnist) -> data.Split:
-    return data.train_test(mnist.X, mnist.y)
+def mnist_split(mnist) -> problems.Split:
+    return problems.train_test(mnist.X, mnist.y)
 
 
 def random_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV
 
-from mnistlab import binary, reproduce
-from mnistlab.data import Split
+from mnistlab.data.problems import Split
+from mnistlab.models import classic
+from mnistlab.tools import reproduce
 
 
 def two_blobs(n=300, seed=0):
@@ -17,9 +18,9 @@ def two_blobs(n=300, seed=0):
 
 def test_probability_map_shape_range_and_boundary():
     split = two_blobs()
-    model, _ = binary.fit(binary.logistic(1.0), split)
-    bounds = binary.plane_bounds(split.X_train)
-    pmap = binary.probability_map(model, bounds, resolution=50)
+    model, _ = classic.fit(classic.logistic(1.0), split)
+    bounds = classic.plane_bounds(split.X_train)
+    pmap = classic.probability_map(model, bounds, resolution=50)
     assert pmap.p.shape == (50, 50) and pmap.xs.shape == (50,) and pmap.ys.shape == (50,)
     assert pmap.p.min() >= 0 and pmap.p.max() <= 1
     assert pmap.p.min() < 0.5 < pmap.p.max()
@@ -30,12 +31,12 @@ def test_probability_map_shape_range_and_boundary():
     assert bounds[0] < split.X_train[:, 0].min() and bounds[1] > split.X_train[:, 0].max()
 
 
-@pytest.mark.parametrize("choice", [binary.ModelChoice("logistic", C=0.01), binary.ModelChoice("poly", degree=4),
-                                    binary.ModelChoice("mlp", hidden=5, max_iter=300)])
+@pytest.mark.parametrize("choice", [classic.ModelChoice("logistic", C=0.01), classic.ModelChoice("poly", degree=4),
+                                    classic.ModelChoice("mlp", hidden=5, max_iter=300)])
 def test_every_family_fits_and_scores(choice):
     split = two_blobs()
-    model, fit_s = binary.fit(choice.build(), split)
-    scores = binary.evaluate(model, split, fit_s)
+    model, fit_s = classic.fit(choice.build(), split)
+    scores = classic.evaluate(model, split, fit_s)
     assert 0 <= scores.test_error_pct < 20
     assert scores.test_nll > 0 and np.isfinite(scores.test_nll)
     assert choice.describe()
@@ -44,8 +45,8 @@ def test_every_family_fits_and_scores(choice):
 def test_cv_grid_agrees_with_gridsearchcv():
     split = two_blobs(seed=3)
     grid = {"C": [10, 0.1, 0.001]}
-    ours = binary.cv_grid(binary.logistic(), grid, split.X_train, split.y_train)
-    ref = GridSearchCV(binary.logistic(), grid, cv=5).fit(split.X_train, split.y_train)
+    ours = classic.cv_grid(classic.logistic(), grid, split.X_train, split.y_train)
+    ref = GridSearchCV(classic.logistic(), grid, cv=5).fit(split.X_train, split.y_train)
     np.testing.assert_allclose(ours.cv_error_pct, 100 - 100 * ref.cv_results_["mean_test_score"])
     assert ours.best_params == ref.best_params_ and ours.complete
 
@@ -53,7 +54,7 @@ def test_cv_grid_agrees_with_gridsearchcv():
 def test_cv_grid_stops_and_keeps_what_is_done():
     split = two_blobs()
     seen = []
-    result = binary.cv_grid(binary.logistic(), {"C": [1, 2, 3, 4]}, split.X_train, split.y_train,
+    result = classic.cv_grid(classic.logistic(), {"C": [1, 2, 3, 4]}, split.X_train, split.y_train,
                             on_candidate=lambda i, n, p, e: seen.append(i), should_stop=lambda: len(seen) >= 2)
     assert not result.complete and seen == [0, 1]
     assert np.isfinite(result.cv_error_pct[:2]).all() and np.isnan(result.cv_error_pct[2:]).all()
@@ -63,8 +64,8 @@ def test_cv_grid_stops_and_keeps_what_is_done():
 def test_first_model_reproduces_the_notebook(mnist):
     """Exercise 2.3: the notebook printed 26.61 % and 1054.13 for the CV-selected logistic regression."""
     split = reproduce.binary_2d_problem(mnist)
-    result = binary.cv_grid(binary.logistic(), binary.LOGREG_GRID, split.X_train, split.y_train)
-    model, _ = binary.fit(binary.logistic(**result.best_params), split)
-    scores = binary.evaluate(model, split)
+    result = classic.cv_grid(classic.logistic(), classic.LOGREG_GRID, split.X_train, split.y_train)
+    model, _ = classic.fit(classic.logistic(**result.best_params), split)
+    scores = classic.evaluate(model, split)
     assert abs(scores.test_error_pct - 26.610919822921787) <= 0.1
     assert abs(scores.test_nll - 1054.1279337524088) <= 0.005 * 1054.1279337524088

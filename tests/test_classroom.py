@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from mnistlab import data
+from mnistlab.data import datasets
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = ["pages/home.py", "pages/data.py", "pages/binary_2d.py", "pages/binary_784.py", "pages/multiclass.py",
@@ -59,7 +59,7 @@ def test_presenter_mode_hides_explanations(mnist):
     assert not any("Every model fitted" in m.value for m in at.markdown)
 
 
-@pytest.mark.skipif(not data.FASHION_FOLDER.is_dir() and not os.environ.get("CI"),
+@pytest.mark.skipif(not datasets.FASHION_FOLDER.is_dir() and not os.environ.get("CI"),
                     reason="Debian's dataset-fashion-mnist is not installed (CI installs it and runs this)")
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_fashion_mnist(page):

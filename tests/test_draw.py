@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from mnistlab import draw
+from mnistlab.data import mnist_style
 
 
 def stroke_canvas(size=280):
@@ -17,69 +17,70 @@ def stroke_canvas(size=280):
 
 
 def test_invariants_of_a_drawing():
-    out = draw.preprocess(stroke_canvas())
+    out = mnist_style.preprocess(stroke_canvas())
     assert out.image.shape == (28, 28) and out.image.dtype == np.uint8
     assert max(out.boxed.shape) == 20 and out.boxed.shape[0] <= 20 and out.boxed.shape[1] <= 20
     rows = np.flatnonzero(out.image.any(axis=1))
     cols = np.flatnonzero(out.image.any(axis=0))
     assert rows[-1] - rows[0] + 1 <= 20 and cols[-1] - cols[0] + 1 <= 20  # ink within a 20x20 box
-    r, c = draw.centre_of_mass(out.image.astype(float))
-    assert abs(r - draw.CENTRE) <= 0.5 and abs(c - draw.CENTRE) <= 0.5
+    r, c = mnist_style.centre_of_mass(out.image.astype(float))
+    assert abs(r - mnist_style.CENTRE) <= 0.5 and abs(c - mnist_style.CENTRE) <= 0.5
 
 
 def test_blank_and_tiny_inputs():
-    assert draw.preprocess(np.zeros((280, 280))) is None
-    assert draw.preprocess(np.zeros((0, 0))) is None
+    assert mnist_style.preprocess(np.zeros((280, 280))) is None
+    assert mnist_style.preprocess(np.zeros((0, 0))) is None
     dot = np.zeros((280, 280))
     dot[5, 270] = 1.0  # one pixel in a corner
-    out = draw.preprocess(dot)
+    out = mnist_style.preprocess(dot)
     assert out is not None and out.image.shape == (28, 28) and out.image.max() > 0
     border = np.zeros((280, 280))
     border[:, :8] = 1.0  # a stroke along the left border
-    out = draw.preprocess(border)
+    out = mnist_style.preprocess(border)
     assert out.image.shape == (28, 28) and out.image.max() == 255
 
 
 def test_canvas_rgba_and_uploads():
     rgba = np.zeros((50, 50, 4), dtype=np.uint8)
     rgba[10:40, 20:25] = [255, 255, 255, 255]
-    ink = draw.ink_from_rgba(rgba)
+    ink = mnist_style.ink_from_rgba(rgba)
     assert ink.max() == pytest.approx(1.0) and ink[0, 0] == 0
     dark_on_light = Image.fromarray(np.where(ink > 0.5, 0, 255).astype(np.uint8))
     buffer = io.BytesIO()
     dark_on_light.save(buffer, format="PNG")
-    np.testing.assert_allclose(draw.ink_from_upload(buffer.getvalue()), (ink > 0.5).astype(float))
-    with pytest.raises(draw.BadImage, match="PNG or JPEG"):
-        draw.ink_from_upload(b"%PDF-1.4 not an image")
+    np.testing.assert_allclose(mnist_style.ink_from_upload(buffer.getvalue()), (ink > 0.5).astype(float))
+    with pytest.raises(mnist_style.BadImage, match="PNG or JPEG"):
+        mnist_style.ink_from_upload(b"%PDF-1.4 not an image")
     gif = io.BytesIO()
     dark_on_light.save(gif, format="GIF")
-    with pytest.raises(draw.BadImage, match="GIF"):
-        draw.ink_from_upload(gif.getvalue())
+    with pytest.raises(mnist_style.BadImage, match="GIF"):
+        mnist_style.ink_from_upload(gif.getvalue())
     huge = io.BytesIO()
     Image.new("L", (5000, 4000)).save(huge, format="PNG")
-    with pytest.raises(draw.BadImage, match="4096"):
-        draw.ink_from_upload(huge.getvalue())
+    with pytest.raises(mnist_style.BadImage, match="4096"):
+        mnist_style.ink_from_upload(huge.getvalue())
 
 
 def test_moved_and_rescaled_test_digits_keep_the_default_models_accuracy(mnist, mnist_split, tmp_path, monkeypatch):
     """MNIST test digits drawn small or large anywhere on a 280x280 canvas, then preprocessed, are
     classified about as well as the originals (within 2 points)."""
-    from mnistlab import data, predict
+    from mnistlab.data import problems
+    from mnistlab.models import inference, weights
 
     monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
-    scaler = data.fit_scaler(mnist_split.X_train)
-    scaled = data.scale(mnist_split, dtype=np.float32)
-    model, _ = predict.default_model("mnist", scaled)
+    scaler = problems.fit_scaler(mnist_split.X_train)
+    scaled = problems.scale(mnist_split, dtype=np.float32)
+    model, _ = weights.default_model("mnist", scaled)
     rng = np.random.default_rng(0)
     X, y = mnist_split.X_test[:300], mnist_split.y_test[:300]
-    original = [predict.predict_torch(model, predict.model_input(x, scaler)).label for x in X]
+    original = [inference.predict_torch(model, inference.model_input(x, scaler)).label for x in X]
     moved = []
     for x in X:
         scale = rng.uniform(3, 8)
         room = int((280 - 28 * scale) // 2)
         offset = tuple(int(v) for v in rng.integers(-room, room + 1, 2))
-        out = draw.preprocess(draw.embed(x.reshape(28, 28), 280, scale, offset))
-        moved.append(predict.predict_torch(model, predict.model_input(out.image, scaler)).label)
+        out = mnist_style.preprocess(mnist_style.embed(x.reshape(28, 28), 280, scale, offset))
+        moved.append(inference.predict_torch(model, inference.model_input(out.image, scaler)).label)
     acc_original, acc_moved = np.mean(np.array(original) == y), np.mean(np.array(moved) == y)
     assert acc_original > 0.95
     assert acc_moved >= acc_original - 0.02, (acc_original, acc_moved)

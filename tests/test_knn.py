@@ -7,12 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnistlab import data, knn
+from mnistlab.data import problems
+from mnistlab.models import knn
 
 
 @pytest.fixture(scope="module")
 def slices(mnist_split):
-    scaled = data.scale(data.Split(mnist_split.X_train[:3000], mnist_split.y_train[:3000],
+    scaled = problems.scale(problems.Split(mnist_split.X_train[:3000], mnist_split.y_train[:3000],
                                    mnist_split.X_test[:500], mnist_split.y_test[:500]), dtype=np.float32)
     return scaled
 
@@ -41,7 +42,7 @@ def test_exact_ties_are_broken_like_sklearn_votes():
 
 MEMORY_PROBE = """
 import resource, sys, numpy as np
-from mnistlab import knn
+from mnistlab.models import knn
 rng = np.random.default_rng(0)
 X = rng.random((4000, 784), dtype=np.float32); y = rng.integers(0, 10, 4000)
 Q = rng.random((20000, 784), dtype=np.float32)

@@ -3,7 +3,7 @@
 import numpy as np
 from sklearn.metrics import confusion_matrix, log_loss
 
-from mnistlab import metrics
+from mnistlab.models import metrics
 
 
 def test_error_pct_is_the_notebooks():

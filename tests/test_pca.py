@@ -1,7 +1,7 @@
 import numpy as np
 from sklearn.decomposition import PCA
 
-from mnistlab import pca
+from mnistlab.data import pca
 
 
 def test_full_pca_matches_default_sklearn_and_reconstructs():

@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 
-from mnistlab import data
+from mnistlab.data import problems
 
 # From ARCHITECTURE.md, independent of how the data was obtained.
 CANONICAL_X = "5b92582eb909c82a9bfefcd44acbe9233be3eb5b419a44cf211022ad2bf4bf96"
@@ -23,7 +23,7 @@ def test_real_mnist_is_canonical(mnist):
 
 def test_notebook_split_sizes(mnist_split):
     assert len(mnist_split.y_train) == 60000 and len(mnist_split.y_test) == 10000
-    binary = data.binary_problem(mnist_split, (7, 9))
+    binary = problems.binary_problem(mnist_split, (7, 9))
     assert (len(binary.y_train), len(binary.y_test)) == (12218, 2033)
     assert binary.y_train.mean() == np.mean(mnist_split.y_train[np.isin(mnist_split.y_train, (7, 9))] == 9)
 

@@ -5,8 +5,11 @@ from mnistlab import results
 
 
 def sample_rows():
-    return [results.row("Binary 2-D", "logistic regression, C=1", "2 PCA components", "C=1", 12218, 26.5617, 1054.11, 0.012),
-            results.row("Training", "mlp | adam", "784 pixels", "lr=0.0001", 60000, 2.0, None, 30.0, "cuda")]
+    rows = [results.ResultRow(page="Binary 2-D", model="logistic regression, C=1", features="2 PCA components",
+                              parameters="C=1", n_train=12218, test_error_pct=26.5617, test_nll=1054.11, fit_s=0.012),
+            results.ResultRow(page="Training", model="mlp | adam", features="784 pixels", parameters="lr=0.0001",
+                              n_train=60000, test_error_pct=2.0, fit_s=30.0, device="cuda")]
+    return [r.as_table_row() for r in rows]
 
 
 def test_csv_round_trips():
@@ -30,3 +33,12 @@ def test_notebook_comparison_shows_differences():
     assert by_key["binary2d.logreg.test_error_pct"]["difference"] == round(26.56 - 26.61, 4)
     assert by_key["binary2d.poly.best_degree"]["notebook printed"] is None
     assert "binary2d.logreg.seconds" not in by_key
+
+
+def test_a_row_is_identified_by_its_setting_not_its_scores():
+    a = results.ResultRow(page="p", model="m", features="f", parameters="C=1", n_train=10, test_error_pct=1.0)
+    b = results.ResultRow(page="p", model="m", features="f", parameters="C=1", n_train=10, test_error_pct=2.0)
+    c = results.ResultRow(page="p", model="m", features="f", parameters="C=2", n_train=10, test_error_pct=1.0)
+    assert a.identity() == b.identity() != c.identity()
+    assert results.ResultRow(page="p", model="k-NN", features="f", parameters="K=1", n_train=10, test_error_pct=1.0,
+                             test_nll=float("nan")).as_table_row()["test NLL (sum)"] is None

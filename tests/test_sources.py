@@ -10,8 +10,8 @@ import zipfile
 import numpy as np
 import pytest
 
-from mnistlab import sources
-from mnistlab.sources import SourceUnavailable
+from mnistlab.data import sources
+from mnistlab.data.sources import SourceUnavailable
 from tests.conftest import random_digits
 
 

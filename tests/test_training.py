@@ -8,14 +8,15 @@ import numpy as np
 import pytest
 import torch
 
-from mnistlab import data, nets, training
+from mnistlab.data import problems
+from mnistlab.models import autograd, devices, inference, nets, training, weights
 
 
 @pytest.fixture(scope="module")
 def tensors(mnist_split):
-    s = data.scale(data.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
+    s = problems.scale(problems.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
                               mnist_split.X_test[:256], mnist_split.y_test[:256]), dtype=np.float32)
-    return training.to_tensors(s.X_train, s.y_train, s.X_test, s.y_test, torch.device("cpu"))
+    return problems.to_tensors(s)
 
 
 @pytest.mark.parametrize("model", list(nets.MODELS))
@@ -58,10 +59,10 @@ def test_early_stopping_keeps_the_best_weights(tensors):
 
 def test_weights_round_trip(tensors):
     result = training.train(training.TrainConfig(model="cnn", epochs=1, batch_size=256), tensors)
-    raw = training.weights_bytes(result.model)
-    loaded = training.load_weights(raw, "cnn")
-    np.testing.assert_allclose(training.predict_proba(loaded, tensors.X_val[:10].numpy()),
-                               training.predict_proba(result.model, tensors.X_val[:10].numpy()), rtol=1e-5)
+    raw = weights.weights_bytes(result.model)
+    loaded = weights.load_weights(raw, "cnn")
+    np.testing.assert_allclose(inference.predict_proba(loaded, tensors.X_val[:10].numpy()),
+                               inference.predict_proba(result.model, tensors.X_val[:10].numpy()), rtol=1e-5)
 
 
 class RunsCode:
@@ -70,29 +71,29 @@ class RunsCode:
 
 
 def test_bad_weight_files_are_refused():
-    with pytest.raises(training.WeightsError, match="safely"):
-        training.load_weights(b"not a torch file", "mlp")
-    with pytest.raises(training.WeightsError, match="safely"):
-        training.load_weights(pickle.dumps(RunsCode()), "mlp")
+    with pytest.raises(weights.WeightsError, match="safely"):
+        weights.load_weights(b"not a torch file", "mlp")
+    with pytest.raises(weights.WeightsError, match="safely"):
+        weights.load_weights(pickle.dumps(RunsCode()), "mlp")
     buffer = io.BytesIO()
     torch.save([1, 2, 3], buffer)
-    with pytest.raises(training.WeightsError, match="state dict"):
-        training.load_weights(buffer.getvalue(), "mlp")
-    with pytest.raises(training.WeightsError, match="do not fit"):
-        training.load_weights(training.weights_bytes(nets.build("linear")), "mlp")
+    with pytest.raises(weights.WeightsError, match="state dict"):
+        weights.load_weights(buffer.getvalue(), "mlp")
+    with pytest.raises(weights.WeightsError, match="do not fit"):
+        weights.load_weights(weights.weights_bytes(nets.build("linear")), "mlp")
 
 
 def test_devices_and_unavailable_gpu():
-    status = training.devices()
+    status = devices.status()
     assert status["cpu"] is None
     if not torch.cuda.is_available():
         assert "no CUDA" in status["cuda"]
-        with pytest.raises(training.DeviceUnavailable, match="cuda"):
-            training.resolve_device("cuda")
+        with pytest.raises(devices.DeviceUnavailable, match="cuda"):
+            devices.resolve_device("cuda")
 
 
 def test_autograd_check_matches_the_formula():
-    check = training.autograd_check(np.linspace(-0.5, 0.5, 10))
+    check = autograd.autograd_check(np.linspace(-0.5, 0.5, 10))
     assert check["max_abs_diff"] < 1e-12
     x = check["x"]
     np.testing.assert_allclose(check["autograd"], 2 * (x + np.exp(x)) * (1 + np.exp(x)))

@@ -12,8 +12,11 @@ import numpy as np
 import streamlit as st
 import torch
 
-from mnistlab import data, plots, results, training
-from mnistlab.ui import cached, log
+from mnistlab import results
+from mnistlab.data import problems
+from mnistlab.models import autograd, training, weights
+from mnistlab.ui import charts, keys, recipe, results_log
+from mnistlab.views import figures
 
 
 @dataclass
@@ -26,7 +29,7 @@ class LabState:
 
 
 def lab_state() -> LabState:
-    return st.session_state.setdefault("training-lab", LabState())
+    return st.session_state.setdefault(keys.TRAINING_LAB, LabState())
 
 
 def record(lab: LabState, dataset: str) -> None:
@@ -45,11 +48,12 @@ def record(lab: LabState, dataset: str) -> None:
                      "test error (%)": round(final.val_error_pct, 2) if final else None,
                      "test loss": round(final.val_loss, 4) if final else None})
     features = "28x28 image" if cfg.model == "cnn" else "784 pixels"
-    log.record(results.row("Train with PyTorch", f"run {n}: {cfg.model}", features,
-                           f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, {len(result.history)} epochs",
-                           60000, final.val_error_pct if final else None,
-                           final.val_loss * data.TEST_SIZE if final else None,  # mean -> summed over the test set
-                           float(np.sum([m.epoch_s for m in result.history])) if final else None, cfg.device))
+    results_log.record(results.ResultRow(
+        page="Train with PyTorch", model=f"run {n}: {cfg.model}", features=features,
+        parameters=f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, {len(result.history)} epochs",
+        n_train=problems.TRAIN_SIZE, test_error_pct=final.val_error_pct if final else None,
+        test_nll=final.val_loss * problems.TEST_SIZE if final else None,  # mean -> summed over the test set
+        fit_s=float(np.sum([m.epoch_s for m in result.history])) if final else None, device=cfg.device))
     if final:  # a run stopped inside its first epoch has no score to show beside its predictions
         lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
             copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
@@ -68,10 +72,10 @@ def show_progress(result: training.TrainResult) -> None:
     c3.metric("Time per epoch", f"{last.epoch_s:.2f} s", help="training plus evaluating both sets")
     c4.metric("Training speed", f"{last.samples_per_s / 1000:,.1f}k img/s", help=f"images per second on {result.config.device}")
     left, right = st.columns(2)
-    left.plotly_chart(plots.loss_curves_figure({"train": [m.train_loss for m in history],
+    charts.plotly(left, figures.loss_curves_figure({"train": [m.train_loss for m in history],
                                                 "validation (test)": [m.val_loss for m in history]},
                                                "cross-entropy", "Cross-entropy loss"))
-    right.plotly_chart(plots.loss_curves_figure({"train": [m.train_error_pct for m in history],
+    charts.plotly(right, figures.loss_curves_figure({"train": [m.train_error_pct for m in history],
                                                  "validation (test)": [m.val_error_pct for m in history]},
                                                 "error (%)", "Classification error"))
     note = {True: "Stopped: the model and curves so far are kept."}.get(result.stopped, "")
@@ -89,7 +93,7 @@ def show_table(lab: LabState) -> None:
     st.table(lab.runs, hide_index=True)  # a plain HTML table: a handful of rows, readable on a projector
     pairs = device_pairs(lab.runs)
     if pairs:
-        st.plotly_chart(plots.bars_figure([label for label, _ in pairs], [t for _, t in pairs], "time per epoch (s)",
+        charts.plotly(st, figures.bars_figure([label for label, _ in pairs], [t for _, t in pairs], "time per epoch (s)",
                                           "Same setting on each device (exercise 5.4)", height=120 + 40 * len(pairs)))
 
 
@@ -113,7 +117,7 @@ def weights_panel(lab: LabState, config: training.TrainConfig, dataset: str) -> 
     left, right = st.columns(2)
     with left:
         if lab.current is not None:
-            st.download_button("Download the current model's weights", training.weights_bytes(lab.current.model),
+            st.download_button("Download the current model's weights", weights.weights_bytes(lab.current.model),
                                file_name=f"mnistlab-{lab.current.config.model}.pt", mime="application/octet-stream")
             st.caption(f"A PyTorch state dict of the {lab.current.config.model} network.")
         else:
@@ -123,11 +127,11 @@ def weights_panel(lab: LabState, config: training.TrainConfig, dataset: str) -> 
                                   key="train-upload")
         if upload is not None:
             try:
-                model = training.load_weights(upload.getvalue(), config.model, config.dropout)
-            except training.WeightsError as exc:
+                model = weights.load_weights(upload.getvalue(), config.model, config.dropout)
+            except weights.WeightsError as exc:
                 st.error(str(exc))
                 return
-            tensors = cached.train_tensors(dataset, "cpu")
+            tensors = recipe.tensors(dataset, "cpu")
             loss, error = training.evaluate(model, tensors.X_val, tensors.y_val)
             st.success(f"Loaded: test error {error:.2f} %, test loss {loss:.4f}. "
                        "Turn on 'Continue from the current model' to train it further.")
@@ -141,8 +145,8 @@ def autograd_panel(dataset: str) -> None:
     with st.expander("Autograd check (exercise 4.1): backward() against the formula"):
         st.markdown("x = the scaled pixels 315-324 of the first training image; y = x + exp(x); z = sum(y^2). "
                     "backward() gives dz/dx; the formula says 2y(1 + exp(x)).")
-        x = cached.scaled_split(dataset).X_train[0, 315:325]
-        check = training.autograd_check(x)
+        x = recipe.ten_classes(dataset).X_train[0, 315:325]
+        check = autograd.autograd_check(x)
         st.dataframe({"x": check["x"], "autograd dz/dx": check["autograd"], "formula 2y(1+e^x)": check["analytic"]},
                      hide_index=True)
         st.caption(f"Largest difference: {check['max_abs_diff']:.2e} (float64).")

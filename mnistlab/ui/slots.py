@@ -11,19 +11,19 @@ import streamlit as st
 
 
 @st.cache_resource
-def _slots() -> tuple[threading.BoundedSemaphore, list[int]]:
+def _slots() -> tuple[threading.BoundedSemaphore, list[int], list[int]]:
+    """(the semaphore, [its limit], [trainings holding a slot now])."""
     limit = max(1, int(os.environ.get("MNISTLAB_MAX_TRAININGS", "1")))
-    return threading.BoundedSemaphore(limit), [limit]
+    return threading.BoundedSemaphore(limit), [limit], [0]
 
 
 def running() -> int:
-    semaphore, limit = _slots()
-    return limit[0] - semaphore._value  # noqa: SLF001 (only read, for the queue message)
+    return _slots()[2][0]
 
 
 @contextlib.contextmanager
 def training_slot(placeholder):
-    semaphore, limit = _slots()
+    semaphore, limit, holders = _slots()
     waited = 0.0
     while not semaphore.acquire(timeout=0.5):
         waited += 0.5
@@ -31,7 +31,9 @@ def training_slot(placeholder):
         placeholder.info(f"Queued: {running()} training(s) already running on this server (limit {limit[0]}). "
                          f"Yours starts when one finishes; waited {waited:.0f} s.", icon=":material/hourglass_top:")
     placeholder.empty()
+    holders[0] += 1  # only changed while holding a slot; read for the queue message
     try:
         yield
     finally:
+        holders[0] -= 1
         semaphore.release()

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import streamlit as st
 from sklearn.model_selection import ParameterGrid
 
-from mnistlab import binary, results
-from mnistlab.ui import cached, jobs, log
+from mnistlab import results
+from mnistlab.models import classic
+from mnistlab.ui import jobs, results_log, shared, widgets
+from mnistlab.views import figures
 
 
 def candidates(grid: Mapping[str, Sequence]) -> list[tuple]:
@@ -22,50 +24,42 @@ def describe(params: tuple) -> str:
 
 
 def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence],
-               n_train_total: int, key: str, features: str = "2d", default_n: int | None = None) -> binary.GridResult | None:
+               n_train_total: int, key: str, features: str = "2d", default_n: int | None = None) -> classic.GridResult | None:
     """Controls + progress for one grid; returns the (maybe partial) result once anything ran."""
     sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
     n_train = st.select_slider("Training points used for CV", sizes, value=default_n or n_train_total, key=f"{key}-n",
                                format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""))
     steps = candidates(grid)
     done = jobs.stepwise(f"{key}-{name}-{pair}-{n_train}", steps,
-                         lambda params: cached.cv_candidate(name, pair, features, family, params, n_train),
+                         lambda params: shared.cv_candidate(name, pair, features, family, params, n_train),
                          run_label=f"Run {len(steps)} candidates x 5 folds", describe=describe)
     if not done:
         return None
-    return binary.GridResult([dict(p) for p in steps], [done.get(p, float("nan")) for p in steps],
+    return classic.GridResult([dict(p) for p in steps], [done.get(p, float("nan")) for p in steps],
                              complete=len(done) == len(steps))
 
 
-def best_button(result: binary.GridResult, apply: Callable[[dict], None], key: str) -> None:
+def best_button(result: classic.GridResult, family: str, key: str) -> None:
     best = result.best_params
     label = "complete" if result.complete else "so far"
     st.success(f"Best ({label}): {describe(tuple(sorted(best.items())))} "
                f"with CV error {np.nanmin(result.cv_error_pct):.2f} %")
-    st.button("Use the best setting in the playground", key=f"{key}-use", on_click=apply, args=(best,))
+    st.button("Use the best setting in the playground", key=f"{key}-use", on_click=widgets.set_model_choice,
+              args=(classic.ModelChoice.from_grid_params(family, best),))
 
 
-def choice_from_params(family: str, params: dict) -> binary.ModelChoice:
-    """The playground's description of a grid candidate."""
-    if family == "logistic":
-        return binary.ModelChoice("logistic", C=params["C"])
-    if family == "poly":
-        return binary.ModelChoice("poly", C=params["lr__C"], degree=params["poly__degree"])
-    return binary.ModelChoice("mlp", hidden=params["hidden_layer_sizes"][0], activation=params["activation"],
-                              alpha=params["alpha"], max_iter=params["max_iter"])
-
-
-def comparison_rows(name: str, pair: tuple[int, int], grids: dict[str, binary.GridResult | None]) -> list[dict]:
+def comparison_rows(name: str, pair: tuple[int, int], grids: dict[str, classic.GridResult | None]) -> list[dict]:
     """One row per family whose grid has run: its CV-selected setting refitted on all training points."""
     rows = []
     for family, result in grids.items():
         if result is None:
             continue
-        choice = choice_from_params(family, result.best_params)
-        scores: binary.Scores = cached.playground(name, pair, choice, 160)["scores"]
-        log.record(results.row("Binary 2-D", choice.describe(), f"2 PCA components, classes {pair[0]} vs {pair[1]}",
-                               f"CV-selected: {choice.describe().split(', ', 1)[-1]}", scores.n_train,
-                               scores.test_error_pct, scores.test_nll, scores.fit_s))
+        choice = classic.ModelChoice.from_grid_params(family, result.best_params)
+        scores = shared.playground(name, pair, choice, figures.MAP_RESOLUTION)[1]
+        results_log.record(results.ResultRow(
+            page="Binary 2-D", model=choice.describe(), features=f"2 PCA components, classes {pair[0]} vs {pair[1]}",
+            parameters=f"CV-selected: {choice.describe().split(', ', 1)[-1]}", n_train=scores.n_train,
+            test_error_pct=scores.test_error_pct, test_nll=scores.test_nll, fit_s=scores.fit_s))
         rows.append({"model": choice.describe(), "CV error (%)": round(float(np.nanmin(result.cv_error_pct)), 2),
                      "test error (%)": round(scores.test_error_pct, 2), "test NLL (sum)": round(scores.test_nll, 1),
                      "grid": "complete" if result.complete else "partial",

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from mnistlab import binary, data, nets, training
-from mnistlab.ui.shell import bound
+from mnistlab.data import problems
+from mnistlab.models import classic, devices, nets, training
+from mnistlab.ui import keys
+from mnistlab.ui.url_state import bound
 
 C_VALUES = [float(f"{c:.4g}") for c in np.logspace(-4, 4, 17)]
 
@@ -19,38 +21,50 @@ def format_C(c: float) -> str:
 
 @dataclass(frozen=True)
 class PairChoice:
-    pair: tuple[int, int] = data.DEFAULT_PAIR
+    pair: tuple[int, int] = problems.DEFAULT_PAIR
 
 
 def pair_controls(names, key: str = "pair") -> PairChoice:
     c1, c2 = st.columns(2)
     spell = names.__getitem__
-    first = c1.selectbox("Class 0", range(10), index=7, format_func=spell, **bound(f"{key}-a", spell))
-    second = c2.selectbox("Class 1", range(10), index=9, format_func=spell, **bound(f"{key}-b", spell))
+    first = c1.selectbox("Class 0", range(10), index=7, format_func=spell, **bound(keys.widget(key, "a"), spell))
+    second = c2.selectbox("Class 1", range(10), index=9, format_func=spell, **bound(keys.widget(key, "b"), spell))
     if first == second:
         st.warning("Pick two different classes; showing the default 7 vs 9.")
         return PairChoice()
     return PairChoice((int(first), int(second)))
 
 
+def set_model_choice(choice: classic.ModelChoice, group: str = keys.MODEL) -> None:
+    """Move the playground's knobs to ``choice`` (a callback: runs before the widgets are drawn)."""
+    fields = {"family": choice.family}
+    if choice.family in ("logistic", "poly"):
+        fields |= {"C": choice.C} | ({"degree": choice.degree} if choice.family == "poly" else {})
+    else:
+        fields |= {"hidden": choice.hidden, "activation": choice.activation, "alpha": choice.alpha,
+                   "max_iter": choice.max_iter}
+    for field_name, value in fields.items():
+        st.session_state[keys.widget(group, field_name)] = value
+
+
 FAMILIES = {"logistic": "Logistic regression", "poly": "Polynomial logistic regression", "mlp": "MLP (one hidden layer)"}
 
 
-def model_controls(key: str = "model") -> binary.ModelChoice:
+def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
     family = st.radio("Model", list(FAMILIES), format_func=FAMILIES.get, horizontal=True,
-                      **bound(f"{key}-family", FAMILIES.get))
+                      **bound(keys.widget(key, "family"), FAMILIES.get))
     if family in ("logistic", "poly"):
         C = st.select_slider("C (inverse regularisation, log scale)", C_VALUES, value=1.0, format_func=format_C,
-                             help="Small C: strong regularisation, smoother boundary.", **bound(f"{key}-C", format_C))
-        degree = st.slider("Polynomial degree", 1, 6, 3, **bound(f"{key}-degree")) if family == "poly" else 3
-        return binary.ModelChoice(family=family, C=C, degree=degree)
+                             help="Small C: strong regularisation, smoother boundary.", **bound(keys.widget(key, "C"), format_C))
+        degree = st.slider("Polynomial degree", 1, 6, 3, **bound(keys.widget(key, "degree"))) if family == "poly" else 3
+        return classic.ModelChoice(family=family, C=C, degree=degree)
     c1, c2 = st.columns(2)
-    hidden = c1.slider("Hidden units", 1, 100, 20, **bound(f"{key}-hidden"))
-    activation = c2.radio("Activation", ["relu", "tanh"], horizontal=True, **bound(f"{key}-activation"))
+    hidden = c1.slider("Hidden units", 1, 100, 20, **bound(keys.widget(key, "hidden")))
+    activation = c2.radio("Activation", ["relu", "tanh"], horizontal=True, **bound(keys.widget(key, "activation")))
     alpha = st.select_slider("alpha (L2 penalty, log scale)", [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0],
-                             value=1e-4, format_func=format_C, **bound(f"{key}-alpha", format_C))
-    max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, **bound(f"{key}-max_iter"))
-    return binary.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
+                             value=1e-4, format_func=format_C, **bound(keys.widget(key, "alpha"), format_C))
+    max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, **bound(keys.widget(key, "max_iter")))
+    return classic.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
 
 
 def format_lr(v: float) -> str:
@@ -64,36 +78,36 @@ OPTIMIZER_LABELS = {"gd": "gradient descent, full batch (5.1)", "sgd": "minibatc
 
 def apply_preset() -> None:
     """When the network changes, load the settings that suit it (before the widgets are drawn)."""
-    preset = nets.PRESETS[st.session_state["train-model"]]
+    preset = nets.PRESETS[st.session_state[keys.widget(keys.TRAIN, "model")]]
     for field_name, value in preset.items():
-        st.session_state[f"train-{field_name}"] = value
+        st.session_state[keys.widget(keys.TRAIN, field_name)] = value
 
 
 def training_controls() -> training.TrainConfig:
-    st.session_state.setdefault("train-model", "mlp")  # first visit: exercise 5.3's network and settings
+    st.session_state.setdefault(keys.widget(keys.TRAIN, "model"), "mlp")  # first visit: exercise 5.3's network and settings
     for field_name, value in nets.PRESETS["mlp"].items():
-        st.session_state.setdefault(f"train-{field_name}", value)
+        st.session_state.setdefault(keys.widget(keys.TRAIN, field_name), value)
     c1, c2, c3 = st.columns(3)
     model = c1.selectbox("Network", list(nets.MODELS), format_func=nets.MODELS.get, on_change=apply_preset,
-                         **bound("train-model", nets.MODELS.get))
+                         **bound(keys.widget(keys.TRAIN, "model"), nets.MODELS.get))
     optimizer = c2.selectbox("Optimiser", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
-                             **bound("train-optimizer", OPTIMIZER_LABELS.get))
-    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, format_func=format_lr, **bound("train-lr", format_lr))
+                             **bound(keys.widget(keys.TRAIN, "optimizer"), OPTIMIZER_LABELS.get))
+    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, format_func=format_lr, **bound(keys.widget(keys.TRAIN, "lr"), format_lr))
     c1, c2, c3 = st.columns(3)
-    batch = c1.select_slider("Batch size", [32, 64, 128, 256, 512, 1024], **bound("train-batch_size"),
+    batch = c1.select_slider("Batch size", [32, 64, 128, 256, 512, 1024], **bound(keys.widget(keys.TRAIN, "batch_size")),
                              disabled=optimizer == "gd", help="Full-batch gradient descent uses all 60,000 images per step.")
-    epochs = c2.slider("Epochs", 1, 100, **bound("train-epochs"))
-    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS, **bound("train-scheduler"),
+    epochs = c2.slider("Epochs", 1, 100, **bound(keys.widget(keys.TRAIN, "epochs")))
+    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS, **bound(keys.widget(keys.TRAIN, "scheduler")),
                              help="step: x0.3 every third of the run; cosine: down to 0 at the last epoch.")
     with st.expander("Regularisation, early stopping, seed"):
         c1, c2, c3, c4, c5 = st.columns(5)
-        weight_decay = c1.select_slider("Weight decay", [0.0, 1e-5, 1e-4, 1e-3, 1e-2], value=0.0, key="train-wd")
-        dropout = c2.slider("Dropout", 0.0, 0.6, 0.0, 0.05, key="train-dropout", disabled=model == "linear")
-        patience = c3.number_input("Early stopping patience (epochs, 0 = off)", 0, 20, 0, key="train-patience",
+        weight_decay = c1.select_slider("Weight decay", [0.0, 1e-5, 1e-4, 1e-3, 1e-2], value=0.0, key=keys.widget(keys.TRAIN, "wd"))
+        dropout = c2.slider("Dropout", 0.0, 0.6, 0.0, 0.05, key=keys.widget(keys.TRAIN, "dropout"), disabled=model == "linear")
+        patience = c3.number_input("Early stopping patience (epochs, 0 = off)", 0, 20, 0, key=keys.widget(keys.TRAIN, "patience"),
                                    help="Stops when the validation loss has not improved for this many epochs "
                                         "and keeps the best weights (section 5.4).")
-        seed = c4.number_input("Seed", 0, 10_000, 0, key="train-seed")
-        precision = c5.selectbox("Precision", training.PRECISIONS, **bound("train-precision"),
+        seed = c4.number_input("Seed", 0, 10_000, 0, key=keys.widget(keys.TRAIN, "seed"))
+        precision = c5.selectbox("Precision", training.PRECISIONS, **bound(keys.widget(keys.TRAIN, "precision")),
                                  help="bf16: mixed precision, about 1.7x faster on CPUs with AVX512-BF16 and on GPUs.")
     return training.TrainConfig(model=model, optimizer=optimizer, lr=lr, batch_size=batch, epochs=epochs,
                                 weight_decay=weight_decay, dropout=dropout, scheduler=scheduler, patience=int(patience),
@@ -102,9 +116,9 @@ def training_controls() -> training.TrainConfig:
 
 def device_controls() -> str:
     """Every device is listed; the ones this server lacks say why and cannot be chosen."""
-    status = training.devices()
+    status = devices.status()
     labels = {"cpu": "CPU", "cuda": "CUDA GPU", "mps": "Apple GPU (MPS)"}
-    device = st.radio("Device", list(status), key="train-device", horizontal=True, format_func=labels.get,
+    device = st.radio("Device", list(status), key=keys.widget(keys.TRAIN, "device"), horizontal=True, format_func=labels.get,
                       captions=["available" if reason is None else f"unavailable: {reason}" for reason in status.values()])
     if status[device]:
         st.warning(f"{labels[device]} is not available here ({status[device]}); training will use the CPU.")

@@ -5,7 +5,8 @@ import pickle
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, Server, exceptions, open_page, require_browser, wait_idle
+from benchmarks.browser import ARTIFACTS, Server, exceptions, open_page, wait_idle
+from tests.e2e.conftest import require_browser
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,8 @@ import time
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server, require_browser
+from benchmarks.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server
+from tests.e2e.conftest import require_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.load]
 SESSIONS = 10

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, draw_seven, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, draw_seven, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnistlab import raster
+from mnistlab.views import raster
+
+if TYPE_CHECKING:
+    from mnistlab.models.inference import Prediction
 
 
 def probability_bars(probas: dict[str, np.ndarray], names: Sequence[str], colours: Sequence[str]) -> str:
@@ -36,3 +40,16 @@ def image(pixels: np.ndarray, caption: str = "", height: int | None = None) -> s
     style = f"height:{height}px;" if height else ""
     return (f'<figure style="margin:0"><img src="{raster.to_data_uri(picture)}" style="{style}image-rendering:pixelated">'
             f'<figcaption style="font-size:14px;color:#5f6368">{html.escape(caption)}</figcaption></figure>')
+
+
+def agreement_line(predictions: dict[str, Prediction], names) -> str:
+    labels = {p.label for p in predictions.values()}
+    if len(predictions) == 1:
+        return ""
+    if len(labels) == 1:
+        return f"All {len(predictions)} models agree: {names[labels.pop()]}."
+    votes = {}
+    for p in predictions.values():
+        votes[p.label] = votes.get(p.label, 0) + 1
+    summary = ", ".join(f"{names[k]} ({n})" for k, n in sorted(votes.items(), key=lambda kv: -kv[1]))
+    return f"The models disagree: {summary}."

@@ -14,8 +14,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from mnistlab import data, knn
-from mnistlab.sources import Progress, quiet
+from mnistlab.data import datasets, problems
+from mnistlab.data.sources import Progress, quiet
+from mnistlab.models import knn
 
 
 def peak_rss_mb() -> float:
@@ -28,9 +29,9 @@ def timed(func: Callable[[], object]) -> tuple[float, object]:
     return time.perf_counter() - start, result
 
 
-def bench_knn(ds: data.Dataset, repeats: int = 3, k: int = 1, progress: Progress = quiet) -> dict:
+def bench_knn(ds: datasets.Dataset, repeats: int = 3, k: int = 1, progress: Progress = quiet) -> dict:
     """The full 10,000 x 60,000 1-NN problem: mnistlab's k-NN, scikit-learn's brute force, one bare matmul."""
-    split = data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
+    split = problems.ten_classes(problems.full_split(ds))
     Xtr, Xte = split.X_train, split.X_test
     rss_before = peak_rss_mb()
     ours_times, ref_times, matmul_times = [], [], []
@@ -85,18 +86,18 @@ def notebook_epoch(model, loader, X_tr, y_tr_onehot, X_val, y_val_onehot, opt) -
         (1 - (y_val_onehot.argmax(axis=-1) == pred_val.argmax(axis=-1)).float().mean()).item()
 
 
-def bench_train(ds: data.Dataset, repeats: int = 3, device: str = "cpu", model_name: str = "mlp",
+def bench_train(ds: datasets.Dataset, repeats: int = 3, device: str = "cpu", model_name: str = "mlp",
                 progress: Progress = quiet) -> dict:
     """The same network and epochs, trained by mnistlab's loop (float32, and bf16 mixed precision) and by
     the notebook's DataLoader loop (float32)."""
     import torch
     from torch.utils.data import DataLoader, TensorDataset
 
-    from mnistlab import nets, training
+    from mnistlab.models import devices, nets, training
 
-    dev = training.resolve_device(device)
-    split = data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
-    tensors = training.to_tensors(split.X_train, split.y_train, split.X_test, split.y_test, dev)
+    dev = devices.resolve_device(device)
+    split = problems.ten_classes(problems.full_split(ds))
+    tensors = problems.to_tensors(split, dev)
     preset = nets.PRESETS[model_name] | {"epochs": repeats}
     config = training.TrainConfig(model=model_name, device=device, **preset)
     progress(f"mnistlab loop: {repeats} epochs of {model_name} on {device}", None)
@@ -115,9 +116,9 @@ def bench_train(ds: data.Dataset, repeats: int = 3, device: str = "cpu", model_n
     ref_epochs = []
     for epoch in range(repeats):
         progress(f"notebook loop: epoch {epoch + 1}/{repeats}", epoch / repeats)
-        training.synchronize(dev)
+        devices.synchronize(dev)
         t, _ = timed(lambda: notebook_epoch(model, loader, tensors.X_train, onehot_tr, tensors.X_val, onehot_val, opt))
-        training.synchronize(dev)
+        devices.synchronize(dev)
         ref_epochs.append(t)
     ours_s, ref_s, bf16_s = (statistics.median(x) for x in (ours_epochs, ref_epochs, bf16_epochs))
     return {"model": model_name, "device": str(dev), "epochs": repeats, "batch_size": config.batch_size,

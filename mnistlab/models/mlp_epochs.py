@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.neural_network import MLPClassifier
 
-from mnistlab import metrics
+from mnistlab.models import metrics
 
 
 @dataclass

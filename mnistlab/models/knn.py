@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neighbors import KNeighborsClassifier
 
 RERANK_EXTRA = 8   # candidates beyond k that are re-ranked exactly in every case
@@ -26,7 +27,13 @@ RERANK_EXTRA = 8   # candidates beyond k that are re-ranked exactly in every cas
 EPS = 0.008
 
 
-class ExactKNN:
+class ExactKNN(ClassifierMixin, BaseEstimator):
+    """A scikit-learn classifier (fit / predict / predict_proba / get_params / clone), exact like brute force."""
+
+    # Its probabilities are vote shares: often exactly 0 for the true class, so a NLL is infinite
+    # and not worth showing (see classic.evaluate).
+    proba_are_votes = True
+
     def __init__(self, n_neighbors: int = 1, chunk_mb: float = 64.0):
         self.n_neighbors = n_neighbors
         self.chunk_mb = chunk_mb
@@ -161,3 +168,4 @@ def cv_curve(X: np.ndarray, y: np.ndarray, ks: Sequence[int], folds: int = 5,
         if on_fold:
             on_fold(i + 1, folds)
     return {k: float(np.mean(v)) for k, v in errors.items()}
+

@@ -9,8 +9,8 @@ import argparse
 import json
 import sys
 
-from mnistlab import data
-from mnistlab.sources import sha256_hex
+from mnistlab.data import datasets, problems
+from mnistlab.data.sources import sha256_hex
 
 
 def stderr_progress(message: str, fraction: float | None = None) -> None:
@@ -27,21 +27,21 @@ def emit(result: dict, as_json: bool) -> None:
             print(f"{key:<{width}}  {value}")
 
 
-def load(args) -> data.Dataset:
-    return data.load_dataset(data.SPECS[args.dataset], data_path=args.data, progress=stderr_progress)
+def load(args) -> datasets.Dataset:
+    return datasets.load_dataset(datasets.SPECS[args.dataset], data_path=args.data, progress=stderr_progress)
 
 
 def cmd_fetch(args) -> int:
     ds = load(args)
     emit({"dataset": ds.name, "source": ds.source, "seconds": round(ds.load_s, 3),
-          "cache": str(data.cache_file(ds.spec))}, args.json)
+          "cache": str(datasets.cache_file(ds.spec))}, args.json)
     return 0
 
 
 def cmd_info(args) -> int:
     ds = load(args)
-    split = data.train_test(ds.X, ds.y)
-    binary = data.binary_problem(split, data.DEFAULT_PAIR)
+    split = problems.full_split(ds)
+    binary = problems.binary_problem(split, problems.DEFAULT_PAIR)
     emit({
         "dataset": ds.name,
         "n_samples": int(ds.X.shape[0]),
@@ -52,26 +52,26 @@ def cmd_info(args) -> int:
         "sha256_y": sha256_hex(ds.y),
         "train": len(split.y_train),
         "test": len(split.y_test),
-        "binary_pair": list(data.DEFAULT_PAIR),
+        "binary_pair": list(problems.DEFAULT_PAIR),
         "binary_train": len(binary.y_train),
         "binary_test": len(binary.y_test),
-        "cache": str(data.cache_file(ds.spec)),
+        "cache": str(datasets.cache_file(ds.spec)),
     }, args.json)
     return 0
 
 
 def cmd_reproduce(args) -> int:
-    from mnistlab import reproduce
+    from mnistlab.tools import reproduce
 
     parts = list(reproduce.PARTS) if args.part == "all" else [args.part]
     out = reproduce.reproduce(load(args), parts, stderr_progress)
-    reproduce.save(out, data.cache_dir() / "reproduce.json")  # the results page shows it
+    reproduce.save(out, datasets.cache_dir() / "reproduce.json")  # the results page shows it
     emit(out, args.json)
     return 0
 
 
 def cmd_bench(args) -> int:
-    from mnistlab import bench
+    from mnistlab.tools import bench
 
     extra = {"device": args.device, "model_name": args.model} if args.what == "train" else {}
     emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress, **extra), args.json)
@@ -79,9 +79,8 @@ def cmd_bench(args) -> int:
 
 
 def cmd_train(args) -> int:
-    import numpy as np
 
-    from mnistlab import nets, training
+    from mnistlab.models import devices, nets, training
 
     ds = load(args)
     preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
@@ -89,9 +88,9 @@ def cmd_train(args) -> int:
                                                             ("optimizer", args.optimizer)) if v is not None}
     config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, precision=args.precision,
                                   **preset)
-    split = data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
-    tensors = training.to_tensors(split.X_train, split.y_train, split.X_test, split.y_test,
-                                  training.resolve_device(args.device))
+    split = problems.ten_classes(problems.full_split(ds))
+    tensors = problems.to_tensors(split,
+                                  devices.resolve_device(args.device))
 
     def report(m, result):
         stderr_progress(f"epoch {m.epoch}: train loss {m.train_loss:.4f}, test error {m.val_error_pct:.2f} %, "
@@ -112,7 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name, func, help_text):
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--dataset", choices=sorted(data.SPECS), default="mnist")
+        p.add_argument("--dataset", choices=sorted(datasets.SPECS), default="mnist")
         p.add_argument("--data", help="an .npz (arrays X, y) or a folder with the four IDX files")
         p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
         p.set_defaults(func=func)
@@ -120,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("fetch", cmd_fetch, "download (or find) the data and cache it")
     command("info", cmd_info, "sizes, digests and the notebook's splits")
-    from mnistlab.reproduce import PARTS
+    from mnistlab.tools.reproduce import PARTS
 
     command("reproduce", cmd_reproduce, "recompute the notebook's results with its grids").add_argument(
         "--part", choices=["all", *PARTS], default="all")
@@ -145,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except data.DataUnavailable as exc:
+    except datasets.DataUnavailable as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except RuntimeError as exc:  # a device that is not there, said plainly

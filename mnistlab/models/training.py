@@ -6,27 +6,19 @@ slices of a fresh random permutation (no DataLoader: it costs about 2x per epoch
 
 from __future__ import annotations
 
-import io
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 import torch
 from torch import nn
 
-from mnistlab import nets
+from mnistlab.data.problems import TensorData
+from mnistlab.models import nets
+from mnistlab.models.devices import resolve_device, synchronize
 
 OPTIMIZERS = ("gd", "sgd", "momentum", "adam", "adamw", "rmsprop")
 SCHEDULERS = ("none", "step", "cosine")
-
-
-class DeviceUnavailable(RuntimeError):
-    pass
-
-
-class WeightsError(ValueError):
-    """An uploaded weights file that is not a state dict of the chosen model."""
 
 
 @dataclass(frozen=True)
@@ -72,49 +64,6 @@ class TrainResult:
     @property
     def final(self) -> EpochMetrics | None:
         return self.history[-1] if self.history else None
-
-
-# --- devices ------------------------------------------------------------------------
-
-def devices() -> dict[str, str | None]:
-    """{device: None if usable, else the reason it is not}."""
-    mps = getattr(torch.backends, "mps", None)
-    return {
-        "cpu": None,
-        "cuda": None if torch.cuda.is_available() else "no CUDA GPU on this server",
-        "mps": None if (mps is not None and mps.is_available()) else "no Apple GPU (MPS) on this server",
-    }
-
-
-def resolve_device(name: str) -> torch.device:
-    reason = devices().get(name, f"unknown device {name!r}")
-    if reason:
-        raise DeviceUnavailable(f"Cannot train on {name}: {reason}.")
-    return torch.device(name)
-
-
-def synchronize(device: torch.device) -> None:
-    """Wait for queued GPU work, so that wall-clock times are real."""
-    if device.type == "cuda":
-        torch.cuda.synchronize(device)
-    elif device.type == "mps":
-        torch.mps.synchronize()
-
-
-# --- data -----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class TensorData:
-    X_train: torch.Tensor
-    y_train: torch.Tensor
-    X_val: torch.Tensor
-    y_val: torch.Tensor
-
-
-def to_tensors(X_train, y_train, X_val, y_val, device: torch.device) -> TensorData:
-    def t(a, dtype):
-        return torch.tensor(np.asarray(a), dtype=dtype, device=device)  # a copy: the source may be read-only
-    return TensorData(t(X_train, torch.float32), t(y_train, torch.long), t(X_val, torch.float32), t(y_val, torch.long))
 
 
 # --- the loop ---------------------------------------------------------------------------
@@ -230,53 +179,6 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
                     result.early_stopped = True
                     break
     return result
-
-
-# --- weights -----------------------------------------------------------------------------
-
-def weights_bytes(model: nn.Module) -> bytes:
-    buffer = io.BytesIO()
-    torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buffer)
-    return buffer.getvalue()
-
-
-def load_weights(raw: bytes, model_name: str, dropout: float = 0.0) -> nn.Module:
-    """A model of ``model_name`` with the uploaded weights; refuses anything else, and never runs code."""
-    try:
-        state = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many types for bad or unsafe files
-        raise WeightsError(f"Not a PyTorch weights file that can be loaded safely ({type(exc).__name__}).") from exc
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise WeightsError("The file does not hold a state dict (a mapping of names to tensors).")
-    model = nets.build(model_name, dropout)
-    expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
-    got = {k: tuple(v.shape) for k, v in state.items()}
-    if expected != got:
-        raise WeightsError(f"These weights do not fit the {model_name} model "
-                           f"(expected {len(expected)} tensors, got {len(got)} with other names or shapes).")
-    model.load_state_dict(state)
-    return model
-
-
-@torch.no_grad()
-def predict_proba(model: nn.Module, X: np.ndarray) -> np.ndarray:
-    model.eval()
-    device = next(model.parameters()).device
-    return torch.softmax(model(torch.as_tensor(X, dtype=torch.float32, device=device)), dim=1).cpu().numpy()
-
-
-# --- exercise 4.1 ---------------------------------------------------------------------------
-
-def autograd_check(x: np.ndarray) -> dict:
-    """z = sum((x + exp(x))^2): the gradient by backward() and by the formula 2y(1 + exp(x))."""
-    t = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
-    y = t + torch.exp(t)
-    z = (y ** 2).sum()
-    z.backward()
-    analytic = (2 * y * (1 + torch.exp(t))).detach().numpy()
-    autograd = t.grad.numpy()
-    return {"x": t.detach().numpy(), "autograd": autograd, "analytic": analytic,
-            "max_abs_diff": float(np.max(np.abs(autograd - analytic)))}
 
 
 def config_dict(config: TrainConfig) -> dict:

@@ -24,3 +24,8 @@ def reconstruct(pca: PCA, X: np.ndarray, k: int) -> np.ndarray:
     """Project on the first k components and back: what k numbers per image keep."""
     W = pca.components_[:k]
     return (np.atleast_2d(X) - pca.mean_) @ W.T @ W + pca.mean_
+
+
+def project(pca: PCA, X: np.ndarray, k: int) -> np.ndarray:
+    """Coordinates on the first k components."""
+    return (np.atleast_2d(X) - pca.mean_) @ pca.components_[:k].T

@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import clone
-from sklearn.decomposition import PCA
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import ParameterGrid, StratifiedKFold, cross_val_score
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
-from mnistlab import metrics
-from mnistlab.data import Split
+from mnistlab.data.problems import Split
+from mnistlab.models import metrics
 
 # The notebook's grids (exercises 2.2, 2.4, 2.5).
 LOGREG_GRID = {"C": [100, 10, 1, 0.1, 0.01, 0.001, 0.0001]}
@@ -24,12 +23,6 @@ POLY_GRID = {"lr__C": [10000, 1000, 100, 10, 1, 0.1, 0.01, 0.001, 0.0001], "poly
 MLP_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000], "hidden_layer_sizes": [(20,)],
             "alpha": [100, 1, 0.01, 0.0001]}
 CV_FOLDS = 5
-
-
-def pca_2d(split: Split) -> tuple[PCA, Split]:
-    """Project a scaled split on the first two principal components of its training part."""
-    pca = PCA(2).fit(split.X_train)
-    return pca, Split(pca.transform(split.X_train), split.y_train, pca.transform(split.X_test), split.y_test)
 
 
 # --- models ---------------------------------------------------------------------------
@@ -70,6 +63,16 @@ class ModelChoice:
             return mlp(self.hidden, self.activation, self.alpha, self.max_iter)
         raise ValueError(f"unknown model family {self.family!r}")
 
+    @classmethod
+    def from_grid_params(cls, family: str, params: Mapping) -> ModelChoice:
+        """The playground's description of a CV grid candidate (the grids name parameters as sklearn does)."""
+        if family == "logistic":
+            return cls("logistic", C=params["C"])
+        if family == "poly":
+            return cls("poly", C=params["lr__C"], degree=params["poly__degree"])
+        return cls("mlp", hidden=params["hidden_layer_sizes"][0], activation=params["activation"],
+                   alpha=params["alpha"], max_iter=params["max_iter"])
+
     def describe(self) -> str:
         if self.family == "logistic":
             return f"logistic regression, C={self.C:g}"
@@ -90,10 +93,12 @@ class Scores:
 
 
 def evaluate(model, split: Split, fit_s: float = 0.0) -> Scores:
+    """Train and test error and the summed test NLL (NaN for vote-share models such as k-NN)."""
+    votes = getattr(model, "proba_are_votes", False)
     return Scores(
         train_error_pct=metrics.error_pct(split.y_train, model.predict(split.X_train)),
         test_error_pct=metrics.error_pct(split.y_test, model.predict(split.X_test)),
-        test_nll=metrics.nll_from_log_proba(split.y_test, safe_log_proba(model, split.X_test)),
+        test_nll=float("nan") if votes else metrics.nll_from_log_proba(split.y_test, safe_log_proba(model, split.X_test)),
         n_train=len(split.y_train), n_test=len(split.y_test), fit_s=fit_s)
 
 
@@ -182,6 +187,27 @@ MLP_784_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000],
 def estimator_784(family: str):
     """Exercise 2.6's estimators before their grid parameters: logistic regression with max_iter 2500
     (as the notebook), or the notebook's MLP."""
-    from mnistlab.mlp import notebook_mlp
+    from mnistlab.models.knn import ExactKNN
+    from mnistlab.models.mlp_epochs import notebook_mlp
 
+    if family == "knn":
+        return ExactKNN()
     return logistic().set_params(max_iter=2500) if family == "logistic" else notebook_mlp()
+
+
+def fit_and_score(estimator, problem: Split, params: Mapping | None = None) -> Scores:
+    """Fit a fresh copy of ``estimator`` (with ``params``) on the training part; its scores."""
+    model, fit_s = fit(clone(estimator).set_params(**dict(params or {})), problem)
+    return evaluate(model, problem, fit_s)
+
+
+def fit_and_map(choice: ModelChoice, problem: Split, resolution: int) -> tuple[ProbabilityMap, Scores]:
+    """One playground model: its probability map over the plane of the training points, and its scores."""
+    model, fit_s = fit(choice.build(), problem)
+    pmap = probability_map(model, plane_bounds(problem.X_train), resolution)
+    return pmap, evaluate(model, problem, fit_s)
+
+
+def cv_error(estimator, params: Mapping, X: np.ndarray, y: np.ndarray) -> float:
+    """Mean 5-fold CV error (%) of one grid candidate."""
+    return cv_grid(estimator, {k: [v] for k, v in params.items()}, X, y).cv_error_pct[0]

@@ -48,3 +48,9 @@ def most_misclassified(counts: np.ndarray) -> tuple[int, float]:
     rates = np.where(totals > 0, 100 * wrong / np.maximum(totals, 1), 0.0)
     worst = int(np.argmax(rates))
     return worst, float(rates[worst])
+
+
+def confusion_of(model, split) -> tuple[np.ndarray, np.ndarray]:
+    """(confusion counts, predictions) of a fitted classifier on the test part of ``split``."""
+    pred = model.predict(split.X_test)
+    return confusion(split.y_test, pred), pred

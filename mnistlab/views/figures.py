@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextvars import ContextVar
 
 import numpy as np
 import plotly.graph_objects as go
 
-from mnistlab import raster
+from mnistlab.views import raster
 
 FONT = dict(size=15)
-# Larger text and plots for a projector; set per script run (each session runs in its own thread).
-SCALE: ContextVar[float] = ContextVar("plot_scale", default=1.0)
+# The probability map's grid (points per axis): fine enough for a smooth boundary, small enough for 60 ms.
+MAP_RESOLUTION = 160
 PALETTE = ["#1f5fbf", "#e8710a", "#12a150", "#c2185b", "#7b1fa2",
            "#00838f", "#8d6e63", "#5f6368", "#c0a000", "#d32f2f"]
 
 
 def style(fig: go.Figure, title: str = "", height: int = 380, **layout) -> go.Figure:
-    scale = SCALE.get()
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), height=int(height * scale),
-                      font=dict(size=round(FONT["size"] * scale)),
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), height=height, font=FONT,
                       margin=dict(l=60, r=20, t=50 if title else 20, b=50),
                       template="plotly_white", **layout)
     return fig

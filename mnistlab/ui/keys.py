@@ -1,0 +1,23 @@
+"""Every session-state and widget key, in one place: pages and ui modules name them from here.
+
+Widget keys double as URL query parameters (``bind="query-params"``), so they are part of a shared
+link's format: renaming one breaks old links.
+"""
+
+DATASET = "dataset"
+PRESENTER = "presenter"
+URL_SPELLINGS = "url-spellings"      # widget key -> how the URL spells its value (per session)
+RESULTS_LOG = "results-log"
+TRAINING_LAB = "training-lab"
+MODEL = "model"                      # the 2-D playground's model knobs: model-family, model-C, ...
+TRAIN = "train"                      # the training page's knobs: train-model, train-lr, ...
+
+
+def widget(group: str, field: str) -> str:
+    """The key of one knob of a widget group, e.g. widget(MODEL, "C") == "model-C"."""
+    return f"{group}-{field}"
+
+
+def job(kind: str, *parts) -> str:
+    """The session key of one piece of long work (a grid, a curve, a training) and its settings."""
+    return "-".join([kind, *map(str, parts)])

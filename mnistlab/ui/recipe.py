@@ -1,0 +1,54 @@
+"""The notebook's recipe, cached: one line per step of ``mnistlab.data.problems``.
+
+Arrays live in ``st.cache_resource`` and are set read-only (every student shares them); callers
+pass small keys (a dataset name, a digit pair), never the arrays themselves.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mnistlab.data import datasets, problems
+from mnistlab.data.problems import Split
+
+
+def _read_only(split: Split) -> Split:
+    for array in (split.X_train, split.y_train, split.X_test, split.y_test):
+        array.flags.writeable = False
+    return split
+
+
+@st.cache_resource(show_spinner="Loading the dataset...")
+def dataset(name: str) -> datasets.Dataset:
+    return datasets.load_dataset(datasets.SPECS[name])
+
+
+@st.cache_resource(show_spinner="Splitting 60,000 / 10,000 as the notebook does...")
+def split(name: str) -> Split:
+    return _read_only(problems.full_split(dataset(name)))
+
+
+@st.cache_resource(show_spinner="Scaling the 60,000 training images (float32)...")
+def ten_classes(name: str) -> Split:
+    return _read_only(problems.ten_classes(split(name)))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Scaling the binary problem (784 pixels)...")
+def pair_784(name: str, pair: tuple[int, int]) -> Split:
+    return _read_only(problems.pair_784(split(name), pair))
+
+
+@st.cache_resource(max_entries=6, show_spinner="Scaling and projecting on two PCA components...")
+def pair_2d(name: str, pair: tuple[int, int]) -> Split:
+    return _read_only(problems.pair_2d(split(name), pair))
+
+
+@st.cache_resource(show_spinner=False)
+def scaler(name: str):
+    return problems.fit_scaler(split(name).X_train)
+
+
+@st.cache_resource(max_entries=4, show_spinner="Moving the data to the training device...")
+def tensors(name: str, device: str) -> problems.TensorData:
+    """The scaled split as tensors on ``device``, shared read-only by every training on this server."""
+    return problems.to_tensors(ten_classes(name), device)

@@ -1,0 +1,96 @@
+"""Results that the same inputs always produce, computed once per server and shared by every student.
+
+Each is one call into the core on a recipe step from ``mnistlab.ui.recipe``; small results in
+``st.cache_data``, fitted models and indexes in ``st.cache_resource``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mnistlab.data import explore, pca
+from mnistlab.models import classic, knn, metrics, weights
+from mnistlab.ui import recipe
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def overview(name: str, per_class: int = 10) -> dict[str, np.ndarray]:
+    s = recipe.split(name)
+    return {"train_counts": explore.class_counts(s.y_train), "test_counts": explore.class_counts(s.y_test),
+            "samples": explore.samples_per_class(s.X_train, s.y_train, per_class),
+            "means": explore.mean_images(s.X_train, s.y_train)}
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def playground(name: str, pair: tuple[int, int], choice: classic.ModelChoice,
+               resolution: int) -> tuple[classic.ProbabilityMap, classic.Scores]:
+    return classic.fit_and_map(choice, recipe.pair_2d(name, pair), resolution)
+
+
+def _problem(name: str, pair: tuple[int, int], features: str):
+    return recipe.pair_2d(name, pair) if features == "2d" else recipe.pair_784(name, pair)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def cv_candidate(name: str, pair: tuple[int, int], features: str, family: str, params: tuple, n_train: int) -> float:
+    """Mean 5-fold CV error (%) of one grid candidate on the first n_train training points.
+
+    ``features``: "2d" (two PCA components, the playground's models) or "784" (exercise 2.6)."""
+    problem = _problem(name, pair, features)
+    estimator = classic.ModelChoice(family=family).build() if features == "2d" else classic.estimator_784(family)
+    return classic.cv_error(estimator, dict(params), problem.X_train[:n_train], problem.y_train[:n_train])
+
+
+@st.cache_data(max_entries=64, show_spinner="Refitting the selected setting on every training image...")
+def final_784(name: str, pair: tuple[int, int], family: str, params: tuple) -> classic.Scores:
+    return classic.fit_and_score(classic.estimator_784(family), recipe.pair_784(name, pair), dict(params))
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def knn_cv_784(name: str, pair: tuple[int, int], n_train: int, ks: tuple[int, ...]) -> dict[int, float]:
+    problem = recipe.pair_784(name, pair)
+    return knn.cv_curve(problem.X_train[:n_train], problem.y_train[:n_train], ks)
+
+
+@st.cache_resource(show_spinner="Computing all 784 principal components (once)...")
+def full_pca(name: str):
+    return pca.fit_full_pca(recipe.ten_classes(name).X_train)
+
+
+@st.cache_resource(max_entries=4, show_spinner=False)
+def ten_classes_2d(name: str) -> np.ndarray:
+    coords = pca.project(full_pca(name), recipe.ten_classes(name).X_train, 2)
+    coords.flags.writeable = False
+    return coords
+
+
+@st.cache_data(max_entries=16, show_spinner="Classifying the 10,000 test images...")
+def knn_confusion(name: str, n_train: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+    s = recipe.ten_classes(name)
+    return metrics.confusion_of(knn.ExactKNN(k).fit(s.X_train[:n_train], s.y_train[:n_train]), s)
+
+
+@st.cache_resource(show_spinner="Loading the default model...")
+def default_model(name: str):
+    return weights.default_model(name, recipe.ten_classes(name))
+
+
+@st.cache_resource(show_spinner="Indexing the training images for nearest neighbours...")
+def neighbour_index(name: str) -> knn.ExactKNN:
+    s = recipe.ten_classes(name)
+    return knn.ExactKNN(10).fit(s.X_train, s.y_train)
+
+
+@st.cache_data(max_entries=2, show_spinner=False)
+def reproduce_binary2d(name: str) -> dict:
+    from mnistlab.tools import reproduce
+
+    return reproduce.part_binary2d(recipe.dataset(name))
+
+
+@st.cache_data(max_entries=2, show_spinner="Timing 1-NN on all 60,000 training images...")
+def knn_1nn_point(name: str) -> knn.TimingPoint:
+    """The reference 1-NN row beside the MLP (exercise 3.4); the timing curves measure per click instead."""
+    s = recipe.ten_classes(name)
+    return knn.timing_point("mnistlab", len(s.y_train), 1, s.X_train, s.y_train, s.X_test, s.y_test)

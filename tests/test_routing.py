@@ -1,0 +1,20 @@
+"""The one private Streamlit attribute the app relies on, and the rule that nothing else uses one."""
+
+import pathlib
+import re
+
+from mnistlab.ui import routing
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def test_the_legacy_pages_flag_still_exists():
+    # If a Streamlit upgrade renames it, direct page links would skip app.py's sidebar and data gate.
+    assert isinstance(routing.uses_pages_directory(), bool)
+
+
+def test_private_streamlit_internals_stay_in_the_routing_module():
+    private = re.compile(r"PagesManager|streamlit\.runtime\.|\._value\b")
+    users = sorted(str(p.relative_to(ROOT)) for p in [*ROOT.glob("mnistlab/**/*.py"), *ROOT.glob("pages/*.py"),
+                                                       ROOT / "app.py"] if private.search(p.read_text()))
+    assert users == ["mnistlab/ui/routing.py"]
