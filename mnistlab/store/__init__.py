@@ -1,4 +1,4 @@
-"""Runs kept in a database (SQLite by default, PostgreSQL when MNISTLAB_DATABASE_URL is set), and who owns them.
+"""Runs kept in a database (SQLite by default, PostgreSQL with MNISTLAB_DATABASE_URL), and who owns them.
 
     store = RunStore()                       # the URL from the environment, schema created or upgraded
     token = new_token(); store.set_name(token, "Ada")

@@ -1,4 +1,4 @@
-"""Where the runs live: a SQLite file in the data cache by default, PostgreSQL when MNISTLAB_DATABASE_URL says so.
+"""Where the runs live: a SQLite file in the data cache, or PostgreSQL if MNISTLAB_DATABASE_URL says so.
 
 SQLite runs in WAL mode (readers never wait for a writer) with a busy timeout, and write transactions
 start with BEGIN IMMEDIATE: a deferred transaction that later wants to write can fail at once with

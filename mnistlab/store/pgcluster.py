@@ -66,7 +66,8 @@ class PrivateCluster:
     def _run(self, *args: str, timeout: float = 60) -> None:
         done = subprocess.run([*self._as_user, *args], capture_output=True, text=True, timeout=timeout)
         if done.returncode != 0:
-            raise ClusterUnavailable(f"{Path(args[0]).name} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+            why = (done.stderr or done.stdout).strip()[-500:]
+            raise ClusterUnavailable(f"{Path(args[0]).name} failed: {why}")
 
     def init(self) -> PrivateCluster:
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "mnistlab", "-A", "trust",
@@ -75,8 +76,9 @@ class PrivateCluster:
 
     def start(self) -> None:
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
-                   + ("" if self.durable else " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"))
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.folder / "log"),
+                   + ("" if self.durable else " -c fsync=off -c synchronous_commit=off"))
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
+                  "-l", str(self.folder / "log"),
                   "-w", "-t", "60", "start", timeout=90)
 
     def stop(self) -> None:

@@ -96,7 +96,7 @@ class Saved:
 
 
 def plain(value: Any) -> Any:
-    """JSON-safe: numpy scalars to Python numbers, NaN and infinities to None (PostgreSQL's JSON refuses them)."""
+    """JSON-safe: numpy scalars to Python numbers, NaN and infinities to None (PostgreSQL refuses them)."""
     if isinstance(value, Mapping):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -123,8 +123,8 @@ def weights_blob(weights: Any) -> bytes:
 
 
 class RunStore:
-    def __init__(self, url: str | None = None, *, pool_size: int = 5, max_weights_bytes: int = MAX_WEIGHTS_BYTES,
-                 outbox_size: int = OUTBOX_SIZE):
+    def __init__(self, url: str | None = None, *, pool_size: int = 5,
+                 max_weights_bytes: int = MAX_WEIGHTS_BYTES, outbox_size: int = OUTBOX_SIZE):
         self.url = url or engines.database_url()
         self.engine = engines.make_engine(self.url, pool_size=pool_size)
         self.max_weights_bytes = max_weights_bytes
@@ -192,8 +192,8 @@ class RunStore:
                     self._outbox.popleft()
                     self.dropped += 1
                 self._outbox.append(change)
-            raise StoreUnavailable(f"{_describe(exc)} The run is kept in memory and written when the database "
-                                   "is back.", queued=True) from exc
+            raise StoreUnavailable(f"{_describe(exc)} The change is kept in memory and written when the "
+                                   "database is back.", queued=True) from exc
 
     def flush(self) -> int:
         """Write what waits in the outbox, oldest first; returns how many were written."""
@@ -220,7 +220,8 @@ class RunStore:
         now = time.time()
 
         def change(conn: sa.Connection) -> None:
-            updated = conn.execute(students.update().where(students.c.owner == owner).values(display_name=name))
+            mine = students.c.owner == owner
+            updated = conn.execute(students.update().where(mine).values(display_name=name))
             if updated.rowcount == 0:
                 conn.execute(students.insert().values(owner=owner, display_name=name, created_at=now))
         self._write(change, queue=True)
@@ -280,7 +281,7 @@ class RunStore:
         self._write(change)
 
     def weights(self, token: str, run_id: int) -> dict | None:
-        """The run's state dict, loaded with ``weights_only=True`` (never runs code); None when none was kept."""
+        """The run's state dict, loaded with ``weights_only=True`` (never runs code), or None."""
         owner = identity.owner_of(token)
         blob = self._read(lambda conn: conn.execute(
             sa.select(runs.c.weights).where(runs.c.id == run_id, runs.c.owner == owner)).scalar())
@@ -329,7 +330,8 @@ class RunStore:
         value = "open" if open_ else "closed"
 
         def change(conn: sa.Connection) -> None:
-            if conn.execute(board.update().where(board.c.key == "submissions").values(value=value)).rowcount == 0:
+            row = board.c.key == "submissions"
+            if conn.execute(board.update().where(row).values(value=value)).rowcount == 0:
                 conn.execute(board.insert().values(key="submissions", value=value))
         self._write(change)
 

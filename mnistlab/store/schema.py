@@ -35,7 +35,7 @@ runs = sa.Table(
     # Copied out of metrics so the board can rank by it in SQL.
     sa.Column("test_error_pct", sa.Float, nullable=True),
     sa.Column("device", sa.String(32), nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),                # unix seconds: sorts the same everywhere
+    sa.Column("created_at", sa.Float, nullable=False),    # unix seconds: sorts the same on every backend
     # Version 2.
     sa.Column("curves", sa.JSON, nullable=True),
     sa.Column("timings", sa.JSON, nullable=True),
@@ -56,17 +56,19 @@ board = sa.Table(
     sa.Column("value", sa.String(200), nullable=False),
 )
 
-# Version 1 exactly as it shipped, kept so the migration can be tested against a real old file.
-V1_DDL = (
-    "CREATE TABLE schema_version (version INTEGER NOT NULL)",
-    "CREATE TABLE runs (id INTEGER PRIMARY KEY, owner VARCHAR(64) NOT NULL, display_name VARCHAR(64) NOT NULL,"
-    " page VARCHAR(64) NOT NULL, task VARCHAR(32) NOT NULL, model VARCHAR(200) NOT NULL, settings JSON NOT NULL,"
-    " dataset VARCHAR(32) NOT NULL, metrics JSON NOT NULL, test_error_pct FLOAT, device VARCHAR(32) NOT NULL,"
-    " created_at FLOAT NOT NULL)",
-    "CREATE INDEX ix_runs_owner ON runs (owner)",
-    "CREATE INDEX ix_runs_task ON runs (task)",
-    "INSERT INTO schema_version (version) VALUES (1)",
+# Version 1 as it shipped, kept so the migration can be tested against a real old database.
+v1_metadata = sa.MetaData()
+sa.Table("schema_version", v1_metadata, sa.Column("version", sa.Integer, nullable=False))
+sa.Table(
+    "runs", v1_metadata,
+    *(sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
+      for c in runs.c if c.name not in ("curves", "timings", "hidden", "weights")),
 )
+
+
+def create_v1(conn: sa.Connection) -> None:
+    v1_metadata.create_all(conn)
+    conn.execute(v1_metadata.tables["schema_version"].insert().values(version=1))
 
 
 class SchemaTooNew(RuntimeError):
@@ -94,7 +96,8 @@ def _v1_to_v2(conn: sa.Connection) -> None:
     for owner, name, created in conn.execute(latest):
         seen.setdefault(owner, (name, created))
     if seen:
-        conn.execute(students.insert(), [dict(owner=o, display_name=n, created_at=t) for o, (n, t) in seen.items()])
+        rows = [dict(owner=o, display_name=n, created_at=t) for o, (n, t) in seen.items()]
+        conn.execute(students.insert(), rows)
 
 
 MIGRATIONS = {1: _v1_to_v2}   # from version n to n + 1
@@ -108,14 +111,15 @@ def current_version(conn: sa.Connection) -> int | None:
 
 
 def upgrade(conn: sa.Connection) -> tuple[int | None, int]:
-    """Bring the database to VERSION; returns (the version found, None for a new database; the version now)."""
+    """Bring the database to VERSION; returns (the version found, None if new; the version now)."""
     found = version = current_version(conn)
     if version is None:
         metadata.create_all(conn)
         conn.execute(schema_version.insert().values(version=VERSION))
         return None, VERSION
     if version > VERSION:
-        raise SchemaTooNew(f"The run database has schema version {version}; this mnistlab knows up to {VERSION}.")
+        raise SchemaTooNew(f"The run database has schema version {version}; "
+                           f"this mnistlab knows up to {VERSION}.")
     while version < VERSION:
         MIGRATIONS[version](conn)
         version += 1
