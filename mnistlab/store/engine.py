@@ -39,7 +39,7 @@ def sqlite_path(url: str) -> Path | None:
     return Path(parsed.database)
 
 
-def make_engine(url: str, pool_size: int = 5, max_overflow: int = 40) -> sa.Engine:
+def make_engine(url: str, pool_size: int = 10, max_overflow: int = 40) -> sa.Engine:
     """An engine whose writes go through ``engine.connect().execution_options(write=True)``."""
     backend = sa.engine.make_url(url).get_backend_name()
     if backend == "sqlite":

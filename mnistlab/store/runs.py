@@ -7,6 +7,7 @@ the dashboard keeps working without persistence meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import math
 import re
@@ -123,7 +124,7 @@ def weights_blob(weights: Any) -> bytes:
 
 
 class RunStore:
-    def __init__(self, url: str | None = None, *, pool_size: int = 5,
+    def __init__(self, url: str | None = None, *, pool_size: int = 10,
                  max_weights_bytes: int = MAX_WEIGHTS_BYTES, outbox_size: int = OUTBOX_SIZE):
         self.url = url or engines.database_url()
         self.engine = engines.make_engine(self.url, pool_size=pool_size)
@@ -134,6 +135,10 @@ class RunStore:
         self._outbox_size = outbox_size
         self._lock = threading.Lock()
         self._ready = False
+        # SQLite has one writer at a time and its busy handler polls with sleeps of up to 100 ms; in this
+        # process writers queue on a lock instead, which wakes the next one at once (benchmarks/store_load:
+        # p95 84 -> 42 ms, max 446 -> 71 ms with 30 students). Other processes still meet the busy timeout.
+        self._one_writer = threading.Lock() if self.backend == "sqlite" else contextlib.nullcontext()
 
     @property
     def backend(self) -> str:
@@ -182,7 +187,7 @@ class RunStore:
             self._ensure_schema()
             if queue:
                 self.flush()   # keep the order: what waited goes first
-            with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+            with self._one_writer, self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 return change(conn)
         except (_UNAVAILABLE + (StoreUnavailable,)) as exc:
             if not queue:
@@ -202,7 +207,8 @@ class RunStore:
             change = self._outbox[0]
             try:
                 self._ensure_schema()
-                with self.engine.connect().execution_options(write=True) as conn, conn.begin():
+                with self._one_writer, self.engine.connect().execution_options(write=True) as conn, \
+                        conn.begin():
                     change(conn)
             except _UNAVAILABLE as exc:
                 raise StoreUnavailable(_describe(exc), queued=True) from exc
