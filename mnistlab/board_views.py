@@ -55,8 +55,8 @@ def spread_figure(results: Mapping[str, Sequence[BoardEntry]], height: int = 420
             boxpoints="all", jitter=0.4, pointpos=0,
             marker=dict(color=plots.PALETTE[i % len(plots.PALETTE)], size=10),
             line=dict(width=1), fillcolor="rgba(0,0,0,0)",
-            hovertext=[f"{html.escape(e.display_name)}: {e.test_error_pct:.2f} % ({html.escape(e.model)})"
-                       for e in entries],
+            hovertext=[f"{html.escape(e.display_name)}: {e.test_error_pct:.2f} % ({html.escape(e.model)}), "
+                       f"run {e.run_id}" for e in entries],
             hoverinfo="text", showlegend=False))
         fig.add_annotation(x=title, y=best, text=f"best {best:.2f} %", showarrow=True, ay=30)
     fig.update_yaxes(title="test error (%), each task on its own test split", rangemode="tozero")
