@@ -304,3 +304,11 @@ def test_twenty_students_writing_at_once_lose_nothing(url):
     assert len(store.task_results("cnn")) == students * runs_each
     assert store.best_per_task()[0].display_name == "student 0"
     store.close()
+
+
+def test_the_database_url_comes_from_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("MNISTLAB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
+    assert engines.database_url() == f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("MNISTLAB_DATABASE_URL", "postgresql://u:p@db:5432/lab")
+    assert engines.database_url() == "postgresql+psycopg://u:p@db:5432/lab"   # psycopg 3, not psycopg2
