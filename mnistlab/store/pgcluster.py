@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import pwd
+import re
 import shutil
 import socket
 import subprocess
@@ -23,7 +24,9 @@ class ClusterUnavailable(RuntimeError):
 
 def server_bin() -> Path | None:
     """The newest /usr/lib/postgresql/<version>/bin that has initdb and pg_ctl."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3] or 0))
+    def version(initdb: str) -> tuple[int, ...]:
+        return tuple(int(n) for n in re.findall(r"\d+", Path(initdb).parts[-3]))
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=version)
     for initdb in reversed(found):
         folder = Path(initdb).parent
         if (folder / "pg_ctl").exists():

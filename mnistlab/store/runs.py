@@ -134,6 +134,7 @@ class RunStore:
         self._outbox: deque[Callable[[sa.Connection], Any]] = deque()
         self._outbox_size = outbox_size
         self._lock = threading.Lock()
+        self._flushing = threading.Lock()   # two threads flushing at once would write an entry twice
         self._ready = False
         # SQLite has one writer at a time and its busy handler polls with sleeps of up to 100 ms; in this
         # process writers queue on a lock instead, which wakes the next one at once (benchmarks/store_load:
@@ -202,20 +203,23 @@ class RunStore:
 
     def flush(self) -> int:
         """Write what waits in the outbox, oldest first; returns how many were written."""
+        if not self._outbox:
+            return 0
         written = 0
-        while self._outbox:
-            change = self._outbox[0]
-            try:
-                self._ensure_schema()
-                with self._one_writer, self.engine.connect().execution_options(write=True) as conn, \
-                        conn.begin():
-                    change(conn)
-            except _UNAVAILABLE as exc:
-                raise StoreUnavailable(_describe(exc), queued=True) from exc
-            with self._lock:
-                if self._outbox and self._outbox[0] is change:
-                    self._outbox.popleft()
-            written += 1
+        with self._flushing:
+            while self._outbox:
+                change = self._outbox[0]
+                try:
+                    self._ensure_schema()
+                    with self._one_writer, self.engine.connect().execution_options(write=True) as conn, \
+                            conn.begin():
+                        change(conn)
+                except _UNAVAILABLE as exc:
+                    raise StoreUnavailable(_describe(exc), queued=True) from exc
+                with self._lock:
+                    if self._outbox and self._outbox[0] is change:
+                        self._outbox.popleft()
+                written += 1
         return written
 
     # --- students --------------------------------------------------------------------------
