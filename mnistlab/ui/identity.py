@@ -1,0 +1,92 @@
+"""Who is at this browser: a display name picked on first visit, a token kept in the URL (``me``).
+
+The token is the student's key to their runs (a reload or a bookmark brings them back); the store
+keeps only its hash. With the database down the student still gets a token and a name for this
+session, and the store writes the name when it is back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from mnistlab.store import BadName, NotAllowed, RunStore, StoreUnavailable, clean_name, engine, new_token
+
+TOKEN_PARAM = "me"
+
+
+@dataclass(frozen=True)
+class Student:
+    token: str
+    name: str
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> RunStore:
+    return RunStore(url)
+
+
+def shared_store() -> RunStore | None:
+    """The process's one store (connections are pooled and shared); None with a notice when misconfigured."""
+    try:
+        return _store(engine.database_url())
+    except Exception as exc:  # a malformed MNISTLAB_DATABASE_URL: say so, keep the dashboard usable
+        st.error(f"Runs cannot be kept: {engine.DATABASE_URL_ENV} is not a usable database URL "
+                 f"({type(exc).__name__}). The dashboard works without saving runs.")
+        return None
+
+
+def show_notices(store: RunStore | None) -> None:
+    """What happened to the database (moved aside, upgraded), once per browser session."""
+    if store is None:
+        return
+    seen = st.session_state.setdefault("store-notices-seen", 0)
+    for notice in store.notices[seen:]:
+        st.warning(notice, icon=":material/database:")
+    st.session_state["store-notices-seen"] = len(store.notices)
+
+
+def current_student(store: RunStore | None) -> Student | None:
+    """The student of this browser from the URL's token, or None before they have picked a name."""
+    token = st.query_params.get(TOKEN_PARAM) or st.session_state.get("student-token")
+    if not token:
+        return None
+    known = st.session_state.get("student-name")
+    if known is None and store is not None:
+        try:
+            known = store.name_of(token)
+        except NotAllowed:
+            st.warning("This link's student token is not valid; pick a name to start again.")
+            st.query_params.pop(TOKEN_PARAM, None)
+            return None
+        except StoreUnavailable as exc:
+            st.warning(f"{exc} Your earlier runs will show when it is back.")
+    if known is None:
+        return None
+    st.session_state["student-token"], st.session_state["student-name"] = token, known
+    st.query_params[TOKEN_PARAM] = token   # keep it in the URL, so a bookmark brings the student back
+    return Student(token, known)
+
+
+def name_picker(store: RunStore | None) -> Student | None:
+    """The first-visit form; returns the new student once a valid name is submitted."""
+    with st.form("pick-a-name"):
+        typed = st.text_input("Your name on the class board", max_chars=40,
+                              help="Shown to the class as you type it. Bookmark the page's link: it brings "
+                                   "your runs back.")
+        if not st.form_submit_button("Start"):
+            return None
+    token = new_token()
+    try:
+        name = store.set_name(token, typed) if store is not None else clean_name(typed)
+    except BadName as exc:
+        st.error(str(exc))
+        return None
+    except StoreUnavailable as exc:
+        st.warning(str(exc))
+        name = clean_name(typed)
+    st.session_state["student-token"], st.session_state["student-name"] = token, name
+    st.query_params[TOKEN_PARAM] = token
+    return Student(token, name)
+

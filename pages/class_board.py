@@ -1,0 +1,63 @@
+"""Class board: the best result of each task, who got it and how, and the spread of the class's results."""
+
+import streamlit as st
+
+from mnistlab import board_views, plots
+from mnistlab.store import TASKS, NotAllowed, StoreUnavailable
+from mnistlab.ui import identity, shell
+
+REFRESH_S = 5
+
+settings = shell.settings()
+store = identity.shared_store()
+st.title("Class board")
+shell.explain("The best test error of each task in the class, who reached it and with which setting; "
+              f"it refreshes every {REFRESH_S} s. \"Open this setting\" opens that page with the same "
+              "settings. Each task is measured on its own test split.")
+identity.show_notices(store)
+if store is None:
+    st.stop()
+student = identity.current_student(store)
+keep = {identity.TOKEN_PARAM: student.token} if student else None
+
+
+@st.fragment(run_every=REFRESH_S)
+def live_board() -> None:
+    plots.SCALE.set(1.35 if settings.presenter else 1.0)   # a fragment rerun skips the page's own setup
+    try:
+        best = store.best_per_task(settings.dataset)
+        spread = {task: store.task_results(task, settings.dataset) for task in TASKS}
+        open_ = store.submissions_open()
+    except StoreUnavailable as exc:
+        st.warning(f"{exc} The board shows again when it is back.")
+        return
+    if not open_:
+        st.info("Submissions are closed: new runs are kept by their students but not shown here.")
+    st.html(board_views.best_table_html(best, font_px=30 if settings.presenter else 18, keep=keep))
+    if any(spread.values()):
+        st.plotly_chart(board_views.spread_figure(spread), key="board-spread")
+
+
+live_board()
+
+if not settings.presenter:
+    with st.expander("Teacher's controls"):
+        token = st.text_input("Teacher token", type="password", key="teacher-token",
+                              help="The value of MNISTLAB_TEACHER_TOKEN on the server.")
+        c1, c2, c3 = st.columns(3)
+        hide_id = c3.number_input("Run id to hide (see the plot's labels)", min_value=1, step=1, value=None,
+                                  key="hide-run")
+        try:
+            if c1.button("Clear the board", key="clear-board"):
+                st.success(f"{store.clear_board(token)} results hidden; students keep them in their Results.")
+            now_open = store.submissions_open()
+            if c2.button("Close submissions" if now_open else "Open submissions", key="submissions"):
+                store.set_submissions(token, not now_open)
+                st.rerun()
+            if hide_id and c3.button("Hide this entry", key="hide-entry"):
+                store.hide(token, int(hide_id))
+                st.success(f"Run {int(hide_id)} hidden from the board.")
+        except NotAllowed as exc:
+            st.error(str(exc))
+        except StoreUnavailable as exc:
+            st.warning(str(exc))

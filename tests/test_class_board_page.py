@@ -1,0 +1,55 @@
+"""AppTest of the class board page against a store in a temporary SQLite file."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from mnistlab.store import NewRun, RunStore, new_token
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "class_board.py")
+TEACHER = "teacher-token-for-the-page-test"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("MNISTLAB_DATABASE_URL", url)
+    monkeypatch.setenv("MNISTLAB_TEACHER_TOKEN", TEACHER)
+    opened = RunStore(url)
+    yield opened
+    opened.close()
+
+
+def save(store: RunStore, name: str, task: str, error: float) -> int:
+    run = NewRun(page="binary_2d", task=task, model="MLP", settings={"model-family": "MLP"},
+                 metrics={"test_error_pct": error})
+    return store.save_run(new_token(), name, run).run_id
+
+
+def board_html(app: AppTest) -> str:
+    return "".join(h.proto.body for h in app.get("html"))
+
+
+def test_the_board_shows_the_best_per_task_with_names_as_text(store):
+    save(store, "<b>Bob</b>", "binary_2d", 2.0)
+    save(store, "Ada", "binary_2d", 3.0)
+    save(store, "Cy", "cnn", 0.9)
+    app = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not app.exception
+    shown = board_html(app)
+    assert "&lt;b&gt;Bob&lt;/b&gt;" in shown and "<b>Bob</b>" not in shown
+    assert "2.00 %" in shown and "0.90 %" in shown and "3.00 %" not in shown
+    assert len(app.get("plotly_chart")) == 1
+
+
+def test_clearing_the_board_needs_the_teacher_token(store):
+    save(store, "Ada", "cnn", 1.0)
+    app = AppTest.from_file(PAGE, default_timeout=30).run()
+    app.text_input(key="teacher-token").set_value("wrong").run()
+    app.button(key="clear-board").click().run()
+    assert any("Only the teacher" in e.value for e in app.error)
+    assert len(store.best_per_task()) == 1
+    app.text_input(key="teacher-token").set_value(TEACHER).run()
+    app.button(key="clear-board").click().run()
+    assert not app.exception and store.best_per_task() == []
