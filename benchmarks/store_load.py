@@ -90,7 +90,7 @@ def main() -> None:
     args = parser.parse_args()
     weights = None
     if args.weights != "none":
-        from mnistlab import nets
+        from mnistlab.models import nets
         weights = nets.build(args.weights).state_dict()
     results = {"sqlite": [], "postgresql": []}
     with PrivateCluster(durable=True) as cluster, tempfile.TemporaryDirectory() as folder:

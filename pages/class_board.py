@@ -2,16 +2,16 @@
 
 import streamlit as st
 
-from mnistlab import board_views, plots
 from mnistlab.store import TASKS, NotAllowed, StoreUnavailable
-from mnistlab.ui import identity, shell
+from mnistlab.ui import charts, identity, sidebar
+from mnistlab.views import board as board_views
 
 REFRESH_S = 5
 
-settings = shell.settings()
+settings = sidebar.settings()
 store = identity.shared_store()
 st.title("Class board")
-shell.explain("The best test error of each task in the class, who reached it and with which setting; "
+sidebar.explain("The best test error of each task in the class, who reached it and with which setting; "
               f"it refreshes every {REFRESH_S} s. \"Open this setting\" opens that page with the same "
               "settings. Each task is measured on its own test split.")
 identity.show_notices(store)
@@ -23,7 +23,6 @@ keep = {identity.TOKEN_PARAM: student.token} if student else None
 
 @st.fragment(run_every=REFRESH_S)
 def live_board() -> None:
-    plots.SCALE.set(1.35 if settings.presenter else 1.0)   # a fragment rerun skips the page's own setup
     try:
         best = store.best_per_task(settings.dataset)
         spread = {task: store.task_results(task, settings.dataset) for task in TASKS}
@@ -35,7 +34,7 @@ def live_board() -> None:
         st.info("Submissions are closed: new runs are kept by their students but not shown here.")
     st.html(board_views.best_table_html(best, font_px=30 if settings.presenter else 18, keep=keep))
     if any(spread.values()):
-        st.plotly_chart(board_views.spread_figure(spread), key="board-spread")
+        charts.plotly(st, board_views.spread_figure(spread), key="board-spread")
 
 
 live_board()

@@ -3,8 +3,8 @@
 from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
-from mnistlab import board_views
 from mnistlab.store import BoardEntry
+from mnistlab.views import board as board_views
 
 EVIL = "<script>alert('x')</script>&<b>"
 

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 import torch
 
-from mnistlab import nets
+from mnistlab.models import nets
 from mnistlab.store import (
     VERSION,
     BadName,

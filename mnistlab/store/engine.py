@@ -14,7 +14,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from mnistlab import data
+from mnistlab.data import datasets
 
 DATABASE_URL_ENV = "MNISTLAB_DATABASE_URL"
 SQLITE_FILE = "runs.sqlite"
@@ -29,7 +29,7 @@ def database_url() -> str:
         if explicit.startswith(("postgresql://", "postgres://")):
             explicit = "postgresql+psycopg://" + explicit.split("://", 1)[1]
         return explicit
-    return f"sqlite:///{data.cache_dir() / SQLITE_FILE}"
+    return f"sqlite:///{datasets.cache_dir() / SQLITE_FILE}"
 
 
 def sqlite_path(url: str) -> Path | None:

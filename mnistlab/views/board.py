@@ -12,8 +12,8 @@ from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 
-from mnistlab import plots
 from mnistlab.store import TASKS, BoardEntry
+from mnistlab.views import figures
 
 
 def setting_link(entry: BoardEntry, keep: Mapping[str, str] | None = None) -> str:
@@ -53,11 +53,11 @@ def spread_figure(results: Mapping[str, Sequence[BoardEntry]], height: int = 420
         fig.add_trace(go.Box(
             x=[title] * len(entries), y=[e.test_error_pct for e in entries], name=title,
             boxpoints="all", jitter=0.4, pointpos=0,
-            marker=dict(color=plots.PALETTE[i % len(plots.PALETTE)], size=10),
+            marker=dict(color=figures.PALETTE[i % len(figures.PALETTE)], size=10),
             line=dict(width=1), fillcolor="rgba(0,0,0,0)",
             hovertext=[f"{html.escape(e.display_name)}: {e.test_error_pct:.2f} % ({html.escape(e.model)}), "
                        f"run {e.run_id}" for e in entries],
             hoverinfo="text", showlegend=False))
         fig.add_annotation(x=title, y=best, text=f"best {best:.2f} %", showarrow=True, ay=30)
     fig.update_yaxes(title="test error (%), each task on its own test split", rangemode="tozero")
-    return plots.style(fig, "The class's results", height=height)
+    return figures.style(fig, "The class's results", height=height)
