@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from mnistlab.ui import provision, sidebar, url_state
+from mnistlab.ui import identity, provision, sidebar, url_state
 
 st.set_page_config(page_title="mnistlab", page_icon=":material/draw:", layout="wide")
 
 url = url_state.url_values()
 settings = sidebar.sidebar()
 provision.require_dataset(settings.dataset)
+identity.sidebar_identity()
 
 PAGES = [
     st.Page("pages/home.py", title="Overview", icon=":material/home:", default=True),
@@ -19,6 +20,7 @@ PAGES = [
     st.Page("pages/training.py", title="Train with PyTorch", icon=":material/model_training:"),
     st.Page("pages/draw.py", title="Draw a digit", icon=":material/draw:"),
     st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
+    st.Page("pages/class_board.py", title="Class board", icon=":material/leaderboard:"),
 ]
 st.navigation(PAGES).run()
 url_state.report_ignored(url)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mnistlab.data import mnist_style
 from mnistlab.models import inference
-from mnistlab.ui import charts, provision, recipe, runs, shared, sidebar
+from mnistlab.ui import charts, provision, recipe, runs, saved_runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
@@ -50,7 +50,7 @@ def lab() -> None:
     x = inference.model_input(steps.image, recipe.scaler(settings.dataset))
     default, default_error = shared.default_model(settings.dataset)
     models = {f"default MLP ({default_error:.2f} % test error)": inference.predict_torch(default, x)}
-    for label, (model, _) in runs.lab_state().models.items():
+    for label, (model, _) in (runs.lab_state().models | saved_runs.torch_models()).items():
         models[label] = inference.predict_torch(model, x)
     index = shared.neighbour_index(settings.dataset)
     distances, neighbours = index.kneighbors(x, 10)

@@ -7,7 +7,7 @@ import streamlit as st
 from mnistlab import results
 from mnistlab.data import datasets
 from mnistlab.tools import reproduce
-from mnistlab.ui import charts, results_log, shared, sidebar
+from mnistlab.ui import charts, results_log, saved_runs, shared, sidebar
 from mnistlab.views import figures
 
 settings = sidebar.settings()
@@ -30,6 +30,8 @@ else:
     c2.download_button("Download Markdown", markdown, file_name="mnistlab-results.md", mime="text/markdown")
     with st.expander("Markdown table (copy into slides)"):
         st.code(markdown, language="markdown")
+
+saved_runs.manage()
 
 st.header("The course notebook's printed results, reproduced")
 saved = datasets.cache_dir() / "reproduce.json"

@@ -72,7 +72,7 @@ def current_student(store: RunStore | None) -> Student | None:
 def name_picker(store: RunStore | None) -> Student | None:
     """The first-visit form; returns the new student once a valid name is submitted."""
     with st.form("pick-a-name"):
-        typed = st.text_input("Your name on the class board", max_chars=40,
+        typed = st.text_input("Your name on the class board", max_chars=40, key="student-name-input",
                               help="Shown to the class as you type it. Bookmark the page's link: it brings "
                                    "your runs back.")
         if not st.form_submit_button("Start"):
@@ -90,3 +90,18 @@ def name_picker(store: RunStore | None) -> Student | None:
     st.query_params[TOKEN_PARAM] = token
     return Student(token, name)
 
+
+
+def sidebar_identity() -> Student | None:
+    """In the sidebar: who this is (and their link), or the name form on a first visit."""
+    store = shared_store()
+    show_notices(store)
+    student = current_student(store)
+    with st.sidebar:
+        if student is None:
+            student = name_picker(store)
+            if student is not None:
+                st.rerun()  # draw the page again with the name (and the token in the URL)
+        else:
+            st.caption(f"Signed in as **{student.name}**. Bookmark this page's link to find your runs again.")
+    return student

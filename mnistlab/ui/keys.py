@@ -9,6 +9,7 @@ PRESENTER = "presenter"
 URL_SPELLINGS = "url-spellings"      # widget key -> how the URL spells its value (per session)
 RESULTS_LOG = "results-log"
 TRAINING_LAB = "training-lab"
+SAVED_MODELS = "saved-models"          # run id -> networks rebuilt from the store
 MODEL = "model"                      # the 2-D playground's model knobs: model-family, model-C, ...
 TRAIN = "train"                      # the training page's knobs: train-model, train-lr, ...
 

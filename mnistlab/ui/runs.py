@@ -53,7 +53,11 @@ def record(lab: LabState, dataset: str) -> None:
         parameters=f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, {len(result.history)} epochs",
         n_train=problems.TRAIN_SIZE, test_error_pct=final.val_error_pct if final else None,
         test_nll=final.val_loss * problems.TEST_SIZE if final else None,  # mean -> summed over the test set
-        fit_s=float(np.sum([m.epoch_s for m in result.history])) if final else None, device=cfg.device))
+        fit_s=float(np.sum([m.epoch_s for m in result.history])) if final else None, device=cfg.device),
+        curves={"train_loss": [m.train_loss for m in result.history],
+                "val_error_pct": [m.val_error_pct for m in result.history],
+                "epoch_s": [m.epoch_s for m in result.history]},
+        weights=result.model if final else None, task="cnn" if cfg.model == "cnn" else "ten_classes")
     if final:  # a run stopped inside its first epoch has no score to show beside its predictions
         lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
             copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
