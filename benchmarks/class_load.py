@@ -28,6 +28,7 @@ import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from http.cookiejar import CookieJar
 
 import websockets
 
@@ -47,7 +48,8 @@ class Tally:
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     error_samples: list[str] = field(default_factory=list)
     reconnects: int = 0
-    replicas: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # Per student, per connection: the replica named by each response (page, health, config, websocket).
+    connections: dict[int, list[list[str]]] = field(default_factory=lambda: defaultdict(list))
 
     def error(self, kind: str, message: str) -> None:
         self.errors[kind] += 1
@@ -66,15 +68,20 @@ class Student:
         self.number, self.base_url, self.tally = number, base_url, tally
         self.scenario, self.interval_s, self.trainer = scenario, interval_s, trainer
         self.rng = random.Random(number)
+        self.jar = CookieJar()  # a browser keeps its cookies (the proxy's sticky one) across reconnects
+        self.session_id = ""
         self.tab: Tab | None = None
         self.position = 0
 
     async def join(self) -> None:
         """Load the playground (a new tab, or a reload after the connection was lost)."""
-        self.tab = Tab(self.base_url)
-        await self.tab.connect(PLAYGROUND)
-        self.tally.replicas[self.number].extend(self.tab.replicas)
-        self.tally.record("open", await self.tab.open_page(PLAYGROUND))
+        self.tab = Tab(self.base_url, jar=self.jar, session_id=self.session_id)
+        try:
+            await self.tab.connect(PLAYGROUND)
+            self.tally.record("open", await self.tab.open_page(PLAYGROUND))
+        finally:
+            self.tally.connections[self.number].append(self.tab.replicas)
+        self.session_id = self.tab.session_id
 
     async def act(self) -> None:
         roll = self.rng.random()
@@ -140,9 +147,8 @@ def summary(tally: Tally, seconds: float) -> dict:
     return actions
 
 
-async def simulate(url: str, students: int, seconds: float, scenario: str, interval_s: float,
-                   trainers: int) -> tuple[Tally, float]:
-    tally = Tally()
+async def simulate(tally: Tally, url: str, students: int, seconds: float, scenario: str, interval_s: float,
+                   trainers: int) -> float:
     class_ = [Student(i, url, tally, scenario, interval_s, i < trainers) for i in range(students)]
     # Students arrive over the first seconds, as a class does, rather than in one burst.
     arrivals = [asyncio.create_task(_arrive(s, 0.1 * i)) for i, s in enumerate(class_)]
@@ -151,7 +157,7 @@ async def simulate(url: str, students: int, seconds: float, scenario: str, inter
     await asyncio.gather(*(s.run(start + seconds) for s in class_))
     elapsed = time.monotonic() - start
     await asyncio.gather(*(s.leave() for s in class_))
-    return tally, elapsed
+    return elapsed
 
 
 async def _arrive(student: Student, delay_s: float) -> None:
@@ -164,8 +170,11 @@ async def _arrive(student: Student, delay_s: float) -> None:
 
 
 def measure(url: str, pids: list[int], students: int, seconds: float, scenario: str = "slider",
-            interval_s: float = 2.0, trainers: int = 0, settle_s: float = 3.0) -> dict:
-    """Run the class against ``url`` and return the benchmark's JSON object (as a dict)."""
+            interval_s: float = 2.0, trainers: int = 0, settle_s: float = 3.0, tally: Tally | None = None) -> dict:
+    """Run the class against ``url`` and return the benchmark's JSON object (as a dict).
+
+    ``tally``: pass one to watch the run from another thread (a test that kills a replica mid-run)."""
+    tally = tally if tally is not None else Tally()
     warm = Tab(url)  # the first run of a fresh server loads data and models: not what a student's move costs
 
     async def warm_up() -> None:
@@ -177,17 +186,20 @@ def measure(url: str, pids: list[int], students: int, seconds: float, scenario: 
     sampler = RssSampler(pids)
     before = sampler.now()
     sampler.start()
-    tally, elapsed = asyncio.run(simulate(url, students, seconds, scenario, interval_s, trainers))
+    elapsed = asyncio.run(simulate(tally, url, students, seconds, scenario, interval_s, trainers))
     time.sleep(settle_s)
     sampler.stop()
-    replicas = {n: sorted(set(seen)) for n, seen in tally.replicas.items() if seen}
+    replicas = {n: sorted({name for c in conns for name in c}) for n, conns in tally.connections.items()}
+    replicas = {n: names for n, names in replicas.items() if names}
     return {
         "students": students, "seconds": round(elapsed, 1), "scenario": scenario, "interval_s": interval_s,
         "actions": summary(tally, elapsed),
         "errors": sum(tally.errors.values()), "error_samples": tally.error_samples, "reconnects": tally.reconnects,
         "rss_mb": {"before": round(before), "peak": round(sampler.peak), "after": round(sampler.now())},
-        "replicas": {"students_per_replica": _count(replicas), "students_on_several": sum(
-            len(r) > 1 for r in replicas.values())} if replicas else None,
+        "replicas": {"students_per_replica": _count(replicas),
+                     "students_on_several": sum(len(r) > 1 for r in replicas.values()),
+                     "connections_on_several": sum(len(set(c)) > 1 for conns in tally.connections.values()
+                                                   for c in conns)} if replicas else None,
     }
 
 

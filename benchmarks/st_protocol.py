@@ -53,10 +53,13 @@ class ProtocolError(RuntimeError):
 class Tab:
     """A browser tab's session: connect, run pages, set widgets the way the frontend does."""
 
-    def __init__(self, base_url: str, timeout_s: float = 120.0):
+    def __init__(self, base_url: str, timeout_s: float = 120.0, jar: CookieJar | None = None,
+                 session_id: str = ""):
+        """``jar`` and ``session_id``: a tab reconnecting keeps its cookies and asks for its old session."""
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
-        self.jar = CookieJar()
+        self.jar = jar if jar is not None else CookieJar()
+        self.previous_session_id = session_id
         self.ws: websockets.ClientConnection | None = None
         self.session_id = ""
         self.pages: dict[str, str] = {}  # url path ("binary_2d") -> page_script_hash
@@ -79,11 +82,15 @@ class Tab:
         return {c.name: c.value for c in self.jar}
 
     async def connect(self, path: str = "") -> None:
-        # The HTML page sets the cookies (XSRF, and the proxy's sticky one); urllib blocks, so off the loop.
-        await asyncio.to_thread(self._http_get, path)
+        # The HTML page sets the cookies (XSRF, and the proxy's sticky one), then the frontend checks the
+        # server before opening the websocket; urllib blocks, so off the event loop.
+        for http_path in (path, "_stcore/health", "_stcore/host-config"):
+            await asyncio.to_thread(self._http_get, http_path)
         cookies = self.cookies()
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
-        protocols = ["streamlit", cookies[XSRF_COOKIE]] if XSRF_COOKIE in cookies else ["streamlit"]
+        protocols = ["streamlit"]
+        if XSRF_COOKIE in cookies:  # the frontend sends the token, then the session it had (if any)
+            protocols += [cookies[XSRF_COOKIE]] + ([self.previous_session_id] if self.previous_session_id else [])
         headers = {"Origin": self.base_url}
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
