@@ -195,12 +195,23 @@ def measure(url: str, pids: list[int], students: int, seconds: float, scenario: 
         "students": students, "seconds": round(elapsed, 1), "scenario": scenario, "interval_s": interval_s,
         "actions": summary(tally, elapsed),
         "errors": sum(tally.errors.values()), "error_samples": tally.error_samples, "reconnects": tally.reconnects,
-        "rss_mb": {"before": round(before), "peak": round(sampler.peak), "after": round(sampler.now())},
+        "rss_mb": {"before": round(before), "peak": round(sampler.peak), "after": round(sampler.now()),
+                   "every_10_s": _every(sampler.samples, 10.0)},
         "replicas": {"students_per_replica": _count(replicas),
                      "students_on_several": sum(len(r) > 1 for r in replicas.values()),
                      "connections_on_several": sum(len(set(c)) > 1 for conns in tally.connections.values()
                                                    for c in conns)} if replicas else None,
     }
+
+
+def _every(samples: list[tuple[float, float]], period_s: float) -> list[int]:
+    """The RSS trace thinned to one sample per ``period_s`` (a soak shows whether memory keeps growing)."""
+    trace, next_t = [], 0.0
+    for t, value in samples:
+        if t >= next_t:
+            trace.append(round(value))
+            next_t += period_s
+    return trace
 
 
 def _count(replicas: dict[int, list[str]]) -> dict[str, int]:

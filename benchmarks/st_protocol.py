@@ -44,6 +44,7 @@ class RunResult:
     status: str
     exceptions: list[str]
     bytes_received: int
+    alerts: list[str] = field(default_factory=list)  # st.warning / st.error / st.info texts drawn
 
 
 class ProtocolError(RuntimeError):
@@ -160,6 +161,7 @@ class Tab:
 
     async def _until_finished(self, start: float) -> RunResult:
         exceptions: list[str] = []
+        alerts: list[str] = []
         received = 0
         while True:
             raw = await self.ws.recv()
@@ -173,26 +175,29 @@ class Tab:
             elif kind == "navigation":
                 self._learn_pages(fwd.navigation.app_pages)
             elif kind == "delta":
-                self._learn_delta(fwd, exceptions)
+                self._learn_delta(fwd, exceptions, alerts)
             elif kind == "page_not_found":
                 exceptions.append(f"page not found: {fwd.page_not_found.page_name}")
             elif kind == "script_finished":
                 status = FINISHED.Name(fwd.script_finished)
                 if fwd.script_finished == FINISHED.FINISHED_EARLY_FOR_RERUN:
                     continue  # superseded by our own later message; its run finishes later
-                return RunResult(time.perf_counter() - start, status, exceptions, received)
+                return RunResult(time.perf_counter() - start, status, exceptions, received, alerts)
 
     def _learn_pages(self, app_pages) -> None:
         for page in app_pages:
             self.pages[page.url_pathname] = page.page_script_hash
 
-    def _learn_delta(self, fwd: ForwardMsg, exceptions: list[str]) -> None:
+    def _learn_delta(self, fwd: ForwardMsg, exceptions: list[str], alerts: list[str]) -> None:
         if fwd.delta.WhichOneof("type") != "new_element":
             return
         element = fwd.delta.new_element
         kind = element.WhichOneof("type")
         if kind == "exception":
             exceptions.append(f"{element.exception.type}: {element.exception.message}")
+            return
+        if kind == "alert":
+            alerts.append(element.alert.body)
             return
         proto = getattr(element, kind)
         widget_id = getattr(proto, "id", "") if proto.DESCRIPTOR.fields_by_name.get("id") else ""
