@@ -175,11 +175,15 @@ def measure(url: str, pids: list[int], students: int, seconds: float, scenario: 
 
     ``tally``: pass one to watch the run from another thread (a test that kills a replica mid-run)."""
     tally = tally if tally is not None else Tally()
-    warm = Tab(url)  # the first run of a fresh server loads data and models: not what a student's move costs
+    # A fresh server's first run of each page loads the data and the shared models (caches every student
+    # shares): not what a student's action costs, and not memory that grows with the class.
+    warm = Tab(url)
+    pages = [PLAYGROUND] + (OTHER_PAGES if scenario == "class" else [])
 
     async def warm_up() -> None:
         await warm.connect(PLAYGROUND)
-        await warm.open_page(PLAYGROUND)
+        for page in pages:
+            await warm.open_page(page)
         await warm.close()
 
     asyncio.run(warm_up())
