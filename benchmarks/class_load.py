@@ -64,7 +64,8 @@ class Tally:
 
 
 class Student:
-    def __init__(self, number: int, base_url: str, tally: Tally, scenario: str, interval_s: float, trainer: bool):
+    def __init__(self, number: int, base_url: str, tally: Tally, scenario: str, interval_s: float,
+                 trainer: bool):
         self.number, self.base_url, self.tally = number, base_url, tally
         self.scenario, self.interval_s, self.trainer = scenario, interval_s, trainer
         self.rng = random.Random(number)
@@ -93,7 +94,8 @@ class Student:
             self.tally.record(f"page:{page or 'home'}", await self.tab.open_page(page))
             self.tally.record("page:binary_2d", await self.tab.open_page(PLAYGROUND))
         else:
-            self.position = (self.position + self.rng.randint(1, 4)) % len(self.tab.widgets["model-C"].options)
+            options = len(self.tab.widgets["model-C"].options)
+            self.position = (self.position + self.rng.randint(1, 4)) % options
             self.tally.record("slider", await self.tab.select("model-C", self.position))
 
     async def train(self) -> None:
@@ -141,8 +143,8 @@ def summary(tally: Tally, seconds: float) -> dict:
         done = tally.seconds.get(kind, [])
         row = {"n": len(done), "errors": tally.errors.get(kind, 0), "per_s": round(len(done) / seconds, 2)}
         if done:
-            row.update(p50_ms=round(1000 * statistics.median(done)), p95_ms=round(1000 * percentile(done, 0.95)),
-                       max_ms=round(1000 * max(done)))
+            row.update(p50_ms=round(1000 * statistics.median(done)),
+                       p95_ms=round(1000 * percentile(done, 0.95)), max_ms=round(1000 * max(done)))
         actions[kind] = row
     return actions
 
@@ -170,7 +172,8 @@ async def _arrive(student: Student, delay_s: float) -> None:
 
 
 def measure(url: str, pids: list[int], students: int, seconds: float, scenario: str = "slider",
-            interval_s: float = 2.0, trainers: int = 0, settle_s: float = 3.0, tally: Tally | None = None) -> dict:
+            interval_s: float = 2.0, trainers: int = 0, settle_s: float = 3.0,
+            tally: Tally | None = None) -> dict:
     """Run the class against ``url`` and return the benchmark's JSON object (as a dict).
 
     ``tally``: pass one to watch the run from another thread (a test that kills a replica mid-run)."""
@@ -198,7 +201,8 @@ def measure(url: str, pids: list[int], students: int, seconds: float, scenario: 
     return {
         "students": students, "seconds": round(elapsed, 1), "scenario": scenario, "interval_s": interval_s,
         "actions": summary(tally, elapsed),
-        "errors": sum(tally.errors.values()), "error_samples": tally.error_samples, "reconnects": tally.reconnects,
+        "errors": sum(tally.errors.values()), "error_samples": tally.error_samples,
+        "reconnects": tally.reconnects,
         "rss_mb": {"before": round(before), "peak": round(sampler.peak), "after": round(sampler.now()),
                    "every_10_s": _every(sampler.samples, 10.0)},
         "replicas": {"students_per_replica": _count(replicas),

@@ -91,7 +91,9 @@ class Tab:
         ws_url = self.base_url.replace("http", "ws", 1) + "/_stcore/stream"
         protocols = ["streamlit"]
         if XSRF_COOKIE in cookies:  # the frontend sends the token, then the session it had (if any)
-            protocols += [cookies[XSRF_COOKIE]] + ([self.previous_session_id] if self.previous_session_id else [])
+            protocols.append(cookies[XSRF_COOKIE])
+            if self.previous_session_id:
+                protocols.append(self.previous_session_id)
         headers = {"Origin": self.base_url}
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())

@@ -34,8 +34,8 @@ class Replicas:
         self.url = f"http://127.0.0.1:{port}"
         env = {**os.environ, "PORT": str(port), "APP_PORT": str(app_port), "HOST": "127.0.0.1",
                "VENV": str(ROOT / ".venv")}
-        self.process = subprocess.Popen([str(ROOT / "deploy" / "serve_replicas.sh"), str(n)], cwd=ROOT, env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen([str(ROOT / "deploy" / "serve_replicas.sh"), str(n)], cwd=ROOT,
+                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         self.pids: dict[str, int] = {}
         for line in self.process.stdout:  # the script names each process as it starts it
             name, _, rest = line.partition(": pid ")
