@@ -5,6 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 PORT   ?= 8501
 HOST   ?= localhost
+REPLICAS ?= 1
 
 .PHONY: venv run serve test lint bench clean
 
@@ -19,9 +20,14 @@ venv: $(STAMP)
 run: venv
 	$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT)
 
-# Serve to a classroom: listen on every interface.
+# Serve to a classroom: listen on every interface. REPLICAS=N: N app processes behind HAProxy on PORT.
 serve: HOST = 0.0.0.0
-serve: run
+serve: venv
+	@if [ "$(REPLICAS)" = 1 ]; then \
+		$(VENV)/bin/streamlit run app.py --server.address $(HOST) --server.port $(PORT); \
+	else \
+		REPLICAS=$(REPLICAS) PORT=$(PORT) HOST=$(HOST) VENV=$(VENV) deploy/serve_replicas.sh $(REPLICAS); \
+	fi
 
 test: venv
 	$(PY) -m pytest

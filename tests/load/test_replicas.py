@@ -1,0 +1,112 @@
+"""Two app processes behind HAProxy, started by deploy/serve_replicas.sh (what `make serve REPLICAS=2` runs).
+
+The class benchmark goes through the proxy: every request of a student's connection (page, health,
+config, websocket) reaches one replica, and both replicas get students. Then one replica is killed
+mid-run: its students reconnect to the other (asking for their old session, which is gone), the errors
+are only theirs and bounded, and the other replica keeps serving throughout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from benchmarks import class_load
+from benchmarks.servers import free_port, wait_healthy
+
+pytestmark = pytest.mark.load
+ROOT = Path(__file__).resolve().parents[2]
+STUDENTS = 12
+
+
+class Replicas:
+    """deploy/serve_replicas.sh with two replicas on loopback; the pids it prints, by replica name."""
+
+    def __init__(self, n: int = 2):
+        port, app_port = free_port(), free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        env = {**os.environ, "PORT": str(port), "APP_PORT": str(app_port), "HOST": "127.0.0.1",
+               "VENV": str(ROOT / ".venv")}
+        self.process = subprocess.Popen([str(ROOT / "deploy" / "serve_replicas.sh"), str(n)], cwd=ROOT,
+                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.pids: dict[str, int] = {}
+        for line in self.process.stdout:  # the script names each process as it starts it
+            name, _, rest = line.partition(": pid ")
+            if rest:
+                self.pids[name.split()[-1]] = int(rest.split(",")[0])
+            if name == "haproxy":
+                break
+        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # keep the pipe drained
+        for i in range(n):
+            wait_healthy(f"http://127.0.0.1:{app_port + i}")
+        wait_healthy(self.url)
+
+    @property
+    def app_pids(self) -> list[int]:
+        return [pid for name, pid in self.pids.items() if name != "haproxy"]
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+@pytest.fixture(scope="module")
+def replicas(mnist):
+    if shutil.which("haproxy") is None:
+        if os.environ.get("MNISTLAB_REQUIRE_HAPROXY"):
+            pytest.fail("the replica tests are required here but haproxy is not installed")
+        pytest.skip("haproxy is not installed (apt-get install haproxy)")
+    proxy = Replicas(2)
+    yield proxy
+    proxy.stop()
+
+
+def first_replica(connections: list[list[str]]) -> str:
+    return connections[0][0]
+
+
+def test_students_stick_to_one_replica(replicas):
+    result = class_load.measure(replicas.url, replicas.app_pids, STUDENTS, 8, settle_s=0.5)
+    assert result["errors"] == 0, result["error_samples"]
+    spread = result["replicas"]
+    assert spread["connections_on_several"] == 0 and spread["students_on_several"] == 0, spread
+    assert set(spread["students_per_replica"]) == {"r1", "r2"}, spread
+    assert sum(spread["students_per_replica"].values()) == STUDENTS
+
+
+def test_a_replica_dies_mid_lesson(replicas):
+    tally = class_load.Tally()
+    run = threading.Thread(target=lambda: results.append(
+        class_load.measure(replicas.url, replicas.app_pids, STUDENTS, 16, settle_s=0.5, tally=tally)))
+    results: list[dict] = []
+    run.start()
+    deadline = time.monotonic() + 120
+    while len(tally.seconds["slider"]) < STUDENTS and time.monotonic() < deadline:  # everyone is moving
+        time.sleep(0.1)
+    moves_before = len(tally.seconds["slider"])
+    os.kill(replicas.pids["r1"], signal.SIGKILL)
+    run.join(timeout=180)
+    assert results, "the benchmark did not finish"
+    result = results[0]
+    moved = {n: c for n, c in tally.connections.items() if first_replica(c) == "r1"}
+    stayed = {n: c for n, c in tally.connections.items() if first_replica(c) == "r2"}
+    assert moved and stayed
+    # The students of the dead replica reconnected, and every request of the new connection reached r2.
+    for connections in moved.values():
+        assert len(connections) >= 2 and set(connections[-1]) == {"r2"}, connections
+    # The others never noticed.
+    assert all(len(connections) == 1 for connections in stayed.values()), stayed
+    assert 1 <= result["errors"] <= 2 * len(moved), result["error_samples"]
+    assert result["reconnects"] >= len(moved)
+    # Everyone kept moving the slider after the kill.
+    assert len(tally.seconds["slider"]) >= moves_before + STUDENTS
