@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from mnistlab.ui import identity, provision, sidebar, url_state
+from mnistlab.ui import identity, provision, replica, sidebar, url_state
 
 st.set_page_config(page_title="mnistlab", page_icon=":material/draw:", layout="wide")
 
 url = url_state.url_values()
 settings = sidebar.sidebar()
 provision.require_dataset(settings.dataset)
+replica.lost_session_notice()
 identity.sidebar_identity()
 
 PAGES = [

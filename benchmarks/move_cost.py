@@ -18,7 +18,9 @@ import time
 import numpy as np
 import plotly.io as pio
 
-from mnistlab import binary, data, plots
+from mnistlab.data import datasets, problems
+from mnistlab.models import classic
+from mnistlab.views import figures
 
 
 def median_ms(fn, repeats: int) -> float:
@@ -34,17 +36,16 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
-    ds = data.load_mnist()
-    # The playground's recipe, as mnistlab/ui/cached.py builds it: split, 7 vs 9, scale, 2-D PCA.
-    problem = binary.pca_2d(data.scale(data.binary_problem(data.train_test(ds.X, ds.y), (7, 9))))[1]
-    choice = binary.ModelChoice(family="logistic", C=1.0)
-    model, _ = binary.fit(choice.build(), problem)
-    pmap = binary.probability_map(model, binary.plane_bounds(problem.X_train), 160)
+    ds = datasets.load_mnist()
+    problem = problems.pair_2d(problems.full_split(ds), (7, 9))
+    choice = classic.ModelChoice(family="logistic", C=1.0)
+    model, _ = classic.fit(choice.build(), problem)
+    pmap = classic.probability_map(model, classic.plane_bounds(problem.X_train), figures.MAP_RESOLUTION)
     every = int(np.ceil(len(problem.y_train) / 2000))
     X, y = problem.X_train[::every], problem.y_train[::every]
 
     def figure():
-        return plots.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X, y, ("7", "9"))
+        return figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X, y, ("7", "9"))
 
     fig = figure()
     pio.json.config.default_engine = "orjson"

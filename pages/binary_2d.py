@@ -30,8 +30,8 @@ def playground() -> None:
         if not settings.presenter:  # secondary controls: hidden on the projector
             shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set"))
             max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, **url_state.bound("points-max"))
-    pmap, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
-    X, y = (problem.X_train, problem.y_train) if shown == "train" else (problem.X_test, problem.y_test)
+    _, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
+    y = problem.y_train if shown == "train" else problem.y_test
     every = max(1, int(np.ceil(len(y) / max_points)))
     with chart:
         a, b, c = st.columns(3)
@@ -44,8 +44,8 @@ def playground() -> None:
         page="Binary 2-D", model=choice.describe(), features=f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
         parameters=choice.describe().split(", ", 1)[-1], n_train=scores.n_train,
         test_error_pct=scores.test_error_pct, test_nll=scores.test_nll, fit_s=scores.fit_s))
-    fig = figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every], pair_names)
-    charts.plotly(chart, fig, key="map", config={"displaylogo": False})
+    fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points)
+    charts.plotly(chart, fig, key="map")
 
 
 playground()

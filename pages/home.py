@@ -3,7 +3,6 @@
 import streamlit as st
 
 from mnistlab.ui import charts, recipe, shared, sidebar
-from mnistlab.views import figures, mosaics
 
 settings = sidebar.settings()
 ds = recipe.dataset(settings.dataset)
@@ -24,10 +23,7 @@ c3.metric("Test split", f"{int(summary['test_counts'].sum()):,}")
 st.caption(f"Data source: {ds.source}. Loaded in {ds.load_s:.2f} s.")
 
 left, right = st.columns(2)
-charts.plotly(left, figures.class_counts_figure(summary["train_counts"], summary["test_counts"], names, height=600))
-samples = summary["samples"]
-charts.plotly(right, figures.image_grid_figure(
-    mosaics.mosaic(samples), names, title=f"Random training images, {samples.shape[1]} per class", height=600))
-charts.plotly(st, figures.image_grid_figure(
-    mosaics.mosaic(summary["means"][None]), [""], col_labels=names, height=230,
-    title="Mean training image of each class"))
+counts, samples, means = shared.overview_figures(settings.dataset)
+charts.plotly(left, counts)
+charts.plotly(right, samples)
+charts.plotly(st, means)

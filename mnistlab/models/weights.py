@@ -4,6 +4,7 @@ default model every session starts with, trained once per machine and kept in th
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 
 import torch
@@ -71,7 +72,10 @@ def default_model(dataset: str, split: Split, progress: Progress = quiet,
         f"epoch {m.epoch}/{DEFAULT_CONFIG.epochs}: test error {m.val_error_pct:.2f} %", m.epoch / DEFAULT_CONFIG.epochs))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(weights_bytes(result.model))
+        # Atomic: several app processes may start on an empty cache; none may read a half-written file.
+        partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+        partial.write_bytes(weights_bytes(result.model))
+        os.replace(partial, path)
     except OSError:
         pass  # a read-only cache only means training again next time
     return result.model.eval(), result.final.val_error_pct

@@ -19,6 +19,7 @@ def plotly(where, figure: go.Figure, **kwargs):
     """``where.plotly_chart(figure)``, enlarged for a projector in presenter mode."""
     factor = scale()
     if factor != 1.0:
+        figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
         layout = figure.layout
         figure.update_layout(height=int((layout.height or 450) * factor),
                              font=dict(size=round((layout.font.size or 15) * factor)))

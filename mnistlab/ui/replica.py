@@ -11,7 +11,8 @@ from __future__ import annotations
 import os
 
 import streamlit as st
-from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from mnistlab.ui import internals
 
 SHOWN = "replica-notice-shown"
 
@@ -28,13 +29,14 @@ def session_was_lost(requested: str | None, current: str) -> bool:
 
 def lost_session_notice() -> None:
     """A warning, once per session, when the browser asked for a session this process does not have."""
-    ctx = get_script_run_ctx()
-    if ctx is None or st.session_state.get(SHOWN):
+    current = internals.session_id()
+    if current is None or st.session_state.get(SHOWN):
         return
     st.session_state[SHOWN] = True
-    if session_was_lost(requested_session(st.context.headers.get("Sec-Websocket-Protocol")), ctx.session_id):
+    if session_was_lost(requested_session(st.context.headers.get("Sec-Websocket-Protocol")), current):
         here = os.environ.get("MNISTLAB_REPLICA")
         st.warning("The connection to the server was lost and this is a new session"
                    + (f" (on server process {here})" if here else "")
-                   + ": the page's settings are kept, but models trained in the old session are gone.",
+                   + ": the page's settings are kept, and runs saved under your name are still on the Results page, "
+                   "but models trained in the old session without a name are gone.",
                    icon=":material/sync_problem:")

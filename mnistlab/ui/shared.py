@@ -7,11 +7,13 @@ Each is one call into the core on a recipe step from ``mnistlab.ui.recipe``; sma
 from __future__ import annotations
 
 import numpy as np
+import plotly.graph_objects as go
 import streamlit as st
 
 from mnistlab.data import explore, pca
 from mnistlab.models import classic, knn, metrics, weights
 from mnistlab.ui import recipe
+from mnistlab.views import figures, mosaics
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -22,10 +24,36 @@ def overview(name: str, per_class: int = 10) -> dict[str, np.ndarray]:
             "means": explore.mean_images(s.X_train, s.y_train)}
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def overview_figures(name: str) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The overview page's three figures (class counts, samples, means), built once per dataset."""
+    summary, names = overview(name), recipe.dataset(name).class_names
+    samples = summary["samples"]
+    return (figures.class_counts_figure(summary["train_counts"], summary["test_counts"], names, height=600),
+            figures.image_grid_figure(mosaics.mosaic(samples), names, height=600,
+                                      title=f"Random training images, {samples.shape[1]} per class"),
+            figures.image_grid_figure(mosaics.mosaic(summary["means"][None]), [""], col_labels=names, height=230,
+                                      title="Mean training image of each class"))
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def playground(name: str, pair: tuple[int, int], choice: classic.ModelChoice,
                resolution: int) -> tuple[classic.ProbabilityMap, classic.Scores]:
     return classic.fit_and_map(choice, recipe.pair_2d(name, pair), resolution)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def playground_figure(name: str, pair: tuple[int, int], choice: classic.ModelChoice, shown: str,
+                      max_points: int) -> go.Figure:
+    """The finished map figure: a class moving the same knobs asks for the same few dozen figures, and
+    building one is most of a move's cost (see benchmarks/move_cost.py). Never mutated by a caller."""
+    pmap, _ = playground(name, pair, choice, figures.MAP_RESOLUTION)
+    problem = recipe.pair_2d(name, pair)
+    X, y = (problem.X_train, problem.y_train) if shown == "train" else (problem.X_test, problem.y_test)
+    every = max(1, int(np.ceil(len(y) / max_points)))
+    names = recipe.dataset(name).class_names
+    return figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every],
+                                          (names[pair[0]], names[pair[1]]))
 
 
 def _problem(name: str, pair: tuple[int, int], features: str):

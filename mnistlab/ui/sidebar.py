@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from mnistlab.data import datasets
-from mnistlab.ui import keys, routing
+from mnistlab.ui import internals, keys
 from mnistlab.ui.url_state import bound
 
 
@@ -56,5 +56,5 @@ def sidebar() -> Settings:
 
 def settings() -> Settings:
     """The sidebar's choices, for a page. Every page calls this first."""
-    routing.route_through_app()
+    internals.route_through_app()
     return Settings(dataset=st.session_state.get(keys.DATASET, "mnist"), presenter=presenter())

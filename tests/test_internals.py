@@ -3,18 +3,22 @@
 import pathlib
 import re
 
-from mnistlab.ui import routing
+from mnistlab.ui import internals
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_the_legacy_pages_flag_still_exists():
     # If a Streamlit upgrade renames it, direct page links would skip app.py's sidebar and data gate.
-    assert isinstance(routing.uses_pages_directory(), bool)
+    assert isinstance(internals.uses_pages_directory(), bool)
 
 
 def test_private_streamlit_internals_stay_in_the_routing_module():
     private = re.compile(r"PagesManager|streamlit\.runtime\.|\._value\b")
     users = sorted(str(p.relative_to(ROOT)) for p in [*ROOT.glob("mnistlab/**/*.py"), *ROOT.glob("pages/*.py"),
                                                        ROOT / "app.py"] if private.search(p.read_text()))
-    assert users == ["mnistlab/ui/routing.py"]
+    assert users == ["mnistlab/ui/internals.py"]
+
+
+def test_the_session_id_is_none_outside_a_script_run():
+    assert internals.session_id() is None

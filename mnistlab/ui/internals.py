@@ -1,8 +1,6 @@
-"""Routing a first direct visit of a page URL through app.py.
-
-The one place that touches a private Streamlit attribute; ``tests/test_routing.py`` fails loudly
-if an upgrade renames it.
-"""
+"""The one module that touches Streamlit's private API: routing a first direct visit of a page URL
+through app.py, and this browser session's id. ``tests/test_internals.py`` fails loudly if an upgrade
+renames either."""
 
 from __future__ import annotations
 
@@ -32,3 +30,11 @@ def route_through_app() -> None:
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(APP_PATH), run_name="__main__")
         st.stop()
+
+
+def session_id() -> str | None:
+    """The id of the browser session this script run serves (None outside a script run)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else None
