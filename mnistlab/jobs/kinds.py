@@ -1,0 +1,197 @@
+"""The dashboard's long computations as job kinds: a training, a CV grid (two PCA components or
+all 784 pixels), the k-NN CV curve over K, the k-NN timing curve, the ten-class MLP by epochs.
+
+Each ``work`` loads the digits itself, once per worker process, from the digest-checked cache
+(``data.load_dataset``), and takes only small params, so the same kind runs in a thread here
+or in a Ray worker on another machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from dataclasses import asdict
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.model_selection import ParameterGrid, StratifiedKFold
+
+from mnistlab import binary, data, knn, mlp, training
+from mnistlab.jobs.job import PLACEMENT, Event, JobKind, Report, ShouldStop, Stopped
+
+_load_lock = threading.RLock()  # re-entrant: one loader calls another
+
+
+def _once(func):
+    """lru_cache that also keeps two threads of one worker from loading the same thing twice."""
+    cached = functools.lru_cache(maxsize=4)(func)
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        with _load_lock:
+            return cached(*args)
+    return wrapper
+
+
+@_once
+def dataset(name: str) -> data.Dataset:
+    return data.load_dataset(data.SPECS[name])
+
+
+@_once
+def ten_classes(name: str) -> data.Split:
+    ds = dataset(name)
+    return data.scale(data.train_test(ds.X, ds.y), dtype=np.float32)
+
+
+@_once
+def binary_problem(name: str, pair: tuple[int, int], features: str) -> data.Split:
+    ds = dataset(name)
+    scaled = data.scale(data.binary_problem(data.train_test(ds.X, ds.y), pair))
+    return binary.pca_2d(scaled)[1] if features == "2d" else scaled
+
+
+def _first(split: data.Split, n_train: int | None, n_test: int | None = None) -> data.Split:
+    return data.Split(split.X_train[:n_train], split.y_train[:n_train], split.X_test[:n_test], split.y_test[:n_test])
+
+
+# --- training ---------------------------------------------------------------------------
+
+def train_resource(params: dict) -> str:
+    return "gpu" if params["config"].get("device", "cpu") == "cuda" else "cpu"
+
+
+def train_work(params: dict, report: Report, should_stop: ShouldStop) -> training.TrainResult:
+    """params: config (TrainConfig fields), dataset, n_train / n_test (first images only),
+    weights (bytes from ``training.weights_bytes``, to continue), loss_every (batches)."""
+    config = training.TrainConfig(**params["config"])
+    device = training.resolve_device(config.device)
+    report(Event(PLACEMENT, values={"device": _device_name(device)}))
+    s = _first(ten_classes(params.get("dataset", "mnist")), params.get("n_train"), params.get("n_test"))
+    tensors = training.to_tensors(s.X_train, s.y_train, s.X_test, s.y_test, device)
+    weights = params.get("weights")
+    model = training.load_weights(weights, config.model, config.dropout) if weights else None
+    result = training.new_result(config, model)
+
+    def on_loss(epochs_done: float, running_loss: float) -> None:
+        report(Event("batch", epochs_done / config.epochs, f"epoch {epochs_done:.2f}: loss {running_loss:.4f}",
+                     {"epoch": epochs_done, "train_loss": running_loss}))
+
+    def on_epoch(m: training.EpochMetrics, _) -> None:
+        report(Event("epoch", m.epoch / config.epochs, f"epoch {m.epoch}: test error {m.val_error_pct:.2f} %",
+                     asdict(m)))
+
+    training.train(config, tensors, on_epoch=on_epoch, should_stop=should_stop, result=result,
+                   on_loss=on_loss, loss_every=params.get("loss_every", 20))
+    result.model = result.model.cpu()  # the handle may live on a machine without this GPU
+    return result
+
+
+def _device_name(device) -> str:
+    if device.type == "cuda":
+        import torch
+
+        return f"cuda:{torch.cuda.current_device()} ({torch.cuda.get_device_name(device)})"
+    return device.type
+
+
+# --- cross-validation grids ----------------------------------------------------------------
+
+def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
+    """GridSearchCV's folds, one fold fit at a time so a Stop waits for one fit, not a candidate.
+
+    params: dataset, pair, features ("2d" or "784"), family, grid ({name: [values]}), n_train,
+    refit (fit the best candidate on the n_train images and score it on the test set)."""
+    features, family = params.get("features", "2d"), params["family"]
+    problem = binary_problem(params.get("dataset", "mnist"), tuple(params.get("pair", data.DEFAULT_PAIR)), features)
+    X, y = problem.X_train[:params.get("n_train")], problem.y_train[:params.get("n_train")]
+    estimator = binary.ModelChoice(family=family).build() if features == "2d" else binary.estimator_784(family)
+    candidates = list(ParameterGrid(params["grid"]))
+    errors = [float("nan")] * len(candidates)
+    folds = list(StratifiedKFold(binary.CV_FOLDS).split(X, y))
+    out = {"params": candidates, "cv_error_pct": errors, "complete": False, "scores": None, "n_train": len(y)}
+    for i, candidate in enumerate(candidates):
+        accuracy = []
+        for train_idx, val_idx in folds:
+            if should_stop():
+                return out
+            model = clone(estimator).set_params(**candidate).fit(X[train_idx], y[train_idx])
+            accuracy.append(model.score(X[val_idx], y[val_idx]))
+        errors[i] = float(100 - 100 * np.mean(accuracy))
+        report(Event("candidate", (i + 1) / len(candidates), f"{candidate} -> {errors[i]:.2f} %",
+                     {"index": i, "params": candidate, "cv_error_pct": errors[i]}))
+    out["complete"] = True
+    if params.get("refit") and not should_stop():
+        best = binary.GridResult(candidates, errors, True).best_params
+        model, fit_s = binary.fit(clone(estimator).set_params(**best), _first(problem, len(y)))
+        out["scores"] = binary.evaluate(model, _first(problem, len(y)), fit_s)
+        out["best_params"] = best
+    return out
+
+
+def knn_cv_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
+    """Exercise 2.6's k-NN curve over K (all 784 pixels). params: dataset, pair, n_train, ks."""
+    problem = binary_problem(params.get("dataset", "mnist"), tuple(params.get("pair", data.DEFAULT_PAIR)), "784")
+    n = params.get("n_train")
+    ks = tuple(params.get("ks", binary.KNN_KS))
+
+    def on_fold(done: int, folds: int) -> None:
+        report(Event("fold", done / folds, f"fold {done}/{folds}", {"fold": done}))
+        if should_stop() and done < folds:
+            raise Stopped
+
+    try:
+        return {"curve": knn.cv_curve(problem.X_train[:n], problem.y_train[:n], ks, on_fold=on_fold)}
+    except Stopped:
+        return {"curve": None}
+
+
+def knn_timing_work(params: dict, report: Report, should_stop: ShouldStop) -> list[knn.TimingPoint]:
+    """Exercise 3.2's curve, point by point. params: dataset, sizes, backends, k, n_test."""
+    s = _first(ten_classes(params.get("dataset", "mnist")), None, params.get("n_test"))
+    steps = [(n, b) for n in params.get("sizes", knn.TRAIN_SIZES) for b in params.get("backends", list(knn.BACKENDS))]
+    points = []
+    for i, (n_train, backend) in enumerate(steps):
+        if should_stop():
+            break
+        point = knn.timing_point(backend, n_train, params.get("k", 1), s.X_train, s.y_train, s.X_test, s.y_test)
+        points.append(point)
+        report(Event("point", (i + 1) / len(steps), f"{backend}, {n_train} images: {point.predict_s:.2f} s",
+                     asdict(point)))
+    return points
+
+
+def mlp_epochs_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
+    """Exercise 3.4's (200, 100) MLP epoch by epoch until MLPClassifier's own stopping rule.
+
+    params: dataset, n_train, max_epochs (this job's share), model and log (from a previous result,
+    to continue)."""
+    s = ten_classes(params.get("dataset", "mnist"))
+    n = params.get("n_train")
+    model = params.get("model") or mlp.notebook_mlp()
+    log = params.get("log") or mlp.EpochLog()
+    classes = np.unique(s.y_train)
+    budget = params.get("max_epochs", model.max_iter)
+    for _ in range(budget):
+        if should_stop() or len(log.losses) >= model.max_iter:
+            log.stopped = should_stop()
+            break
+        start = time.perf_counter()
+        loss = mlp.train_one_epoch(model, s.X_train[:n], s.y_train[:n], log, classes)
+        report(Event("epoch", None, f"epoch {len(log.losses)}: loss {loss:.4f}",
+                     {"epoch": len(log.losses), "train_loss": loss, "seconds": time.perf_counter() - start}))
+        if mlp.has_converged(log.losses, model):
+            log.converged = True
+            break
+    scores = mlp.score(model, s.X_test, s.y_test) if log.losses else None
+    return {"model": model, "log": log, "scores": scores, "n_train": len(s.y_train[:n])}
+
+
+KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
+    JobKind("train", train_work, train_resource, "a PyTorch network, batch by batch"),
+    JobKind("cv_grid", cv_grid_work, description="a 5-fold CV grid (two PCA components or 784 pixels)"),
+    JobKind("knn_cv", knn_cv_work, description="5-fold CV of k-NN over K, 784 pixels"),
+    JobKind("knn_timing", knn_timing_work, description="k-NN fit and predict times by training size"),
+    JobKind("mlp_epochs", mlp_epochs_work, description="the ten-class MLP, epoch by epoch"),
+)}
