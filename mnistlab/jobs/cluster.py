@@ -68,7 +68,7 @@ def run_kind(kind: JobKind, params: dict, job_id: str, board) -> Any:
     result = kind.work(params, lambda event: board.report.remote(job_id, event), should_stop)
     # Calls from one caller run in order: once this returns, every event above is on the board.
     ray.get(board.stop_requested.remote(job_id))
-    return result
+    return result, checked["stop"]  # stopped only if the work saw the flag
 
 
 class RayExecutor(Executor):
@@ -113,7 +113,7 @@ class RayExecutor(Executor):
             if ready:
                 break
         try:
-            result = ray.get(ref)
+            result, stopped = ray.get(ref)
         except ray.exceptions.RayTaskError as exc:  # the work raised: its own error is the reason
             cause = exc.cause if isinstance(exc.cause, BaseException) else exc
             return State.FAILED, None, failure_reason(cause)
@@ -122,7 +122,7 @@ class RayExecutor(Executor):
         finally:
             self._collect(job)
             self.board.forget.remote(job.id)
-        return (State.STOPPED if job.stop_requested else State.DONE), result, None
+        return (State.STOPPED if stopped else State.DONE), result, None
 
     def _collect(self, job: Job) -> None:
         for event in ray.get(self.board.take.remote(job.id)):

@@ -36,8 +36,15 @@ class LocalExecutor(Executor):
 
     def execute(self, job: Job) -> tuple[State, Any, str | None]:
         job.placement.update(node=self.node, device="cpu")
+        seen = []  # a Stop counts only if the work saw it; one pressed after the last step changes nothing
+
+        def should_stop() -> bool:
+            if job.stop_requested:
+                seen.append(True)
+            return job.stop_requested
+
         try:
-            result = job.kind.work(job.params, job.add_event, lambda: job.stop_requested)
+            result = job.kind.work(job.params, job.add_event, should_stop)
         except Exception as exc:  # noqa: BLE001
             return State.FAILED, None, failure_reason(exc)
-        return (State.STOPPED if job.stop_requested else State.DONE), result, None
+        return (State.STOPPED if seen else State.DONE), result, None
