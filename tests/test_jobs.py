@@ -177,3 +177,27 @@ def test_cv_grid_stops_between_fold_fits_and_keeps_finished_candidates(executor)
     problem = kinds.binary_problem("mnist", (7, 9), "2d")
     reference = binary.cv_grid(binary.logistic(), {"C": [1.0]}, problem.X_train[:1000], problem.y_train[:1000])
     assert out["cv_error_pct"][0] == pytest.approx(reference.cv_error_pct[0])
+
+
+def test_an_mlp_fit_stops_at_the_next_minibatch_and_is_unchanged_otherwise():
+    import numpy as np
+
+    from mnistlab import binary
+    from mnistlab.jobs import Stopped, kinds
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 2))
+    y = (X[:, 0] * X[:, 1] > 0).astype(int)
+    plain = binary.mlp(max_iter=50).fit(X, y)
+    with kinds.stoppable(binary.mlp(max_iter=50), lambda: False) as watched:
+        watched.fit(X, y)
+    assert all(np.array_equal(a, b) for a, b in zip(plain.coefs_, watched.coefs_, strict=True))
+    calls = []
+
+    def stop_on_third_check() -> bool:
+        calls.append(1)
+        return len(calls) >= 3
+
+    with pytest.raises(Stopped), kinds.stoppable(binary.mlp(max_iter=50), stop_on_third_check) as model:
+        model.fit(X, y)
+    assert len(calls) == 3  # a 300-image epoch is two minibatches of 200: it stopped inside the second epoch

@@ -8,6 +8,7 @@ or in a Ray worker on another machine.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 import time
@@ -16,6 +17,7 @@ from dataclasses import asdict
 import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid, StratifiedKFold
+from sklearn.neural_network import MLPClassifier
 
 from mnistlab import binary, data, knn, mlp, training
 from mnistlab.jobs.job import PLACEMENT, Event, JobKind, Report, ShouldStop, Stopped
@@ -36,6 +38,7 @@ def _once(func):
 
 @_once
 def dataset(name: str) -> data.Dataset:
+    # MNISTLAB_DATA (a user's copy) or the cache, each checked against the canonical digests.
     return data.load_dataset(data.SPECS[name])
 
 
@@ -98,6 +101,28 @@ def _device_name(device) -> str:
 
 # --- cross-validation grids ----------------------------------------------------------------
 
+@contextlib.contextmanager
+def stoppable(model, should_stop: ShouldStop):
+    """Let a Stop interrupt an MLPClassifier inside its fit, at the next minibatch: one fit of the
+    784-pixel MLP runs for a minute. The fit's own computation is untouched (same weights when it
+    is not stopped); a stopped fit raises ``Stopped`` and its model is discarded."""
+    net = model.steps[-1][1] if hasattr(model, "steps") else model
+    if not isinstance(net, MLPClassifier):
+        yield model
+        return
+    backprop = net._backprop  # noqa: SLF001 (the one call every minibatch goes through)
+
+    def checked(*args, **kwargs):
+        if should_stop():
+            raise Stopped
+        return backprop(*args, **kwargs)
+
+    net._backprop = checked  # noqa: SLF001
+    try:
+        yield model
+    finally:
+        del net._backprop  # back to the class's method, so the model pickles
+
 def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     """GridSearchCV's folds, one fold fit at a time so a Stop waits for one fit, not a candidate.
 
@@ -116,7 +141,11 @@ def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
         for train_idx, val_idx in folds:
             if should_stop():
                 return out
-            model = clone(estimator).set_params(**candidate).fit(X[train_idx], y[train_idx])
+            try:
+                with stoppable(clone(estimator).set_params(**candidate), should_stop) as model:
+                    model.fit(X[train_idx], y[train_idx])
+            except Stopped:
+                return out
             accuracy.append(model.score(X[val_idx], y[val_idx]))
         errors[i] = float(100 - 100 * np.mean(accuracy))
         report(Event("candidate", (i + 1) / len(candidates), f"{candidate} -> {errors[i]:.2f} %",
@@ -124,7 +153,11 @@ def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     out["complete"] = True
     if params.get("refit") and not should_stop():
         best = binary.GridResult(candidates, errors, True).best_params
-        model, fit_s = binary.fit(clone(estimator).set_params(**best), _first(problem, len(y)))
+        try:
+            with stoppable(clone(estimator).set_params(**best), should_stop) as model:
+                model, fit_s = binary.fit(model, _first(problem, len(y)))
+        except Stopped:
+            return out
         out["scores"] = binary.evaluate(model, _first(problem, len(y)), fit_s)
         out["best_params"] = best
     return out
@@ -178,7 +211,12 @@ def mlp_epochs_work(params: dict, report: Report, should_stop: ShouldStop) -> di
             log.stopped = should_stop()
             break
         start = time.perf_counter()
-        loss = mlp.train_one_epoch(model, s.X_train[:n], s.y_train[:n], log, classes)
+        try:  # a Stop mid-epoch keeps that epoch's updates so far, unlogged
+            with stoppable(model, should_stop):
+                loss = mlp.train_one_epoch(model, s.X_train[:n], s.y_train[:n], log, classes)
+        except Stopped:
+            log.stopped = True
+            break
         report(Event("epoch", None, f"epoch {len(log.losses)}: loss {loss:.4f}",
                      {"epoch": len(log.losses), "train_loss": loss, "seconds": time.perf_counter() - start}))
         if mlp.has_converged(log.losses, model):
@@ -188,10 +226,41 @@ def mlp_epochs_work(params: dict, report: Report, should_stop: ShouldStop) -> di
     return {"model": model, "log": log, "scores": scores, "n_train": len(s.y_train[:n])}
 
 
+# --- the command line's long commands (python -m mnistlab ... --ray ADDRESS) ----------------
+
+def _progress_events(report: Report):
+    return lambda message, fraction=None: report(Event("progress", fraction, message))
+
+
+def bench_train_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
+    """``bench train`` where the executor runs it. params: dataset, repeats, device, model."""
+    from mnistlab import bench
+
+    device = training.resolve_device(params.get("device", "cpu"))
+    report(Event(PLACEMENT, values={"device": _device_name(device)}))
+    return bench.bench_train(dataset(params.get("dataset", "mnist")), repeats=params.get("repeats", 3),
+                             device=params.get("device", "cpu"), model_name=params.get("model", "mlp"),
+                             progress=_progress_events(report))
+
+
+def reproduce_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
+    """``reproduce`` where the executor runs it. params: dataset, parts."""
+    from mnistlab import reproduce
+
+    return reproduce.reproduce(dataset(params.get("dataset", "mnist")), list(params["parts"]),
+                               _progress_events(report))
+
+
+def _device_resource(params: dict) -> str:
+    return "gpu" if params.get("device", "cpu") == "cuda" else "cpu"
+
+
 KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
     JobKind("train", train_work, train_resource, "a PyTorch network, batch by batch"),
     JobKind("cv_grid", cv_grid_work, description="a 5-fold CV grid (two PCA components or 784 pixels)"),
     JobKind("knn_cv", knn_cv_work, description="5-fold CV of k-NN over K, 784 pixels"),
     JobKind("knn_timing", knn_timing_work, description="k-NN fit and predict times by training size"),
     JobKind("mlp_epochs", mlp_epochs_work, description="the ten-class MLP, epoch by epoch"),
+    JobKind("bench_train", bench_train_work, _device_resource, "the training benchmark"),
+    JobKind("reproduce", reproduce_work, description="the notebook's results, recomputed"),
 )}
