@@ -163,7 +163,7 @@ def test_cv_grid_stops_between_fold_fits_and_keeps_finished_candidates(executor)
     grid = {"C": [1.0, 0.1, 0.01, 0.001]}
     job = executor.submit(jobs.KINDS["cv_grid"], {"features": "2d", "family": "logistic", "grid": grid,
                                                   "n_train": 1000}, "s1")
-    wait_until(lambda: job.events(), timeout=60)
+    wait_until(lambda: any(e.step == "candidate" for e in job.events()), timeout=60)
     job.stop()
     assert job.wait(5)
     out = job.result()

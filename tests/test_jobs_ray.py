@@ -69,12 +69,13 @@ def test_small_cv_grid_and_its_stop(executor):
     assert full.wait(120) and full.status().state is State.DONE, full.status()
     out = full.result()
     assert out["complete"] and all(0 <= e <= 100 for e in out["cv_error_pct"])
-    assert [e.values["index"] for e in full.events()] == [0, 1]
+    assert [e.values["index"] for e in full.events() if e.step == "candidate"] == [0, 1]
+    assert [e.values["fold"] for e in full.events() if e.step == "fold"] == [1, 2, 3, 4, 5] * 2
 
     # MLP candidates (five fits of up to 2000 epochs each) take long enough to be stopped midway.
     mlp = {"features": "2d", "family": "mlp", "grid": {"alpha": [1.0, 0.1, 0.01, 0.001]}, "n_train": 800}
     stopped = executor.submit(jobs.KINDS["cv_grid"], mlp, "s1")
-    wait_until(lambda: stopped.events())
+    wait_until(lambda: any(e.step == "candidate" for e in stopped.events()))
     pressed = time.monotonic()
     stopped.stop()
     assert stopped.wait(10)
