@@ -201,3 +201,15 @@ def test_an_mlp_fit_stops_at_the_next_minibatch_and_is_unchanged_otherwise():
     with pytest.raises(Stopped), kinds.stoppable(binary.mlp(max_iter=50), stop_on_third_check) as model:
         model.fit(X, y)
     assert len(calls) == 3  # a 300-image epoch is two minibatches of 200: it stopped inside the second epoch
+
+
+def test_cli_long_commands_take_ray_and_a_failed_job_is_a_clear_error(capsys):
+    from mnistlab import cli
+
+    parser = cli.build_parser()
+    for argv in (["train"], ["bench", "train"], ["reproduce"]):
+        assert parser.parse_args([*argv, "--ray", "ray://head:10001"]).ray == "ray://head:10001"
+    assert cli.main(["train", "--model", "linear", "--device", "mps", "--json"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "failed on local" in captured.err and "Cannot train on mps" in captured.err
