@@ -123,8 +123,10 @@ def stoppable(model, should_stop: ShouldStop):
     finally:
         del net._backprop  # back to the class's method, so the model pickles
 
+
 def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
-    """GridSearchCV's folds, one fold fit at a time so a Stop waits for one fit, not a candidate.
+    """GridSearchCV's folds (same errors as ``binary.cv_grid``), one fold fit at a time: a Stop waits
+    for the next MLP minibatch, or for the running fit of the other families, never a whole candidate.
 
     params: dataset, pair, features ("2d" or "784"), family, grid ({name: [values]}), n_train,
     refit (fit the best candidate on the n_train images and score it on the test set)."""
