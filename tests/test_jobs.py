@@ -213,3 +213,15 @@ def test_cli_long_commands_take_ray_and_a_failed_job_is_a_clear_error(capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "failed on local" in captured.err and "Cannot train on mps" in captured.err
+
+
+def test_knn_cv_curve_in_query_blocks_equals_the_core_curve(executor, monkeypatch):
+    from mnistlab import knn
+    from mnistlab.jobs import kinds
+
+    monkeypatch.setattr(kinds, "QUERY_BLOCK", 70)  # several blocks per fold on a small slice
+    job = executor.submit(jobs.KINDS["knn_cv"], {"n_train": 600, "ks": [1, 3, 5]}, "s1")
+    assert job.wait(60) and job.status().state is State.DONE, job.status()
+    problem = kinds.binary_problem("mnist", (7, 9), "784")
+    assert job.result()["curve"] == knn.cv_curve(problem.X_train[:600], problem.y_train[:600], (1, 3, 5))
+    assert [e.values["fold"] for e in job.events()] == [1, 2, 3, 4, 5]
