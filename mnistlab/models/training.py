@@ -121,11 +121,13 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int = 50
 
 def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetrics, TrainResult], None] | None = None,
           should_stop: Callable[[], bool] = lambda: False, model: nn.Module | None = None,
-          on_batch: Callable[[int, int], None] | None = None, result: TrainResult | None = None) -> TrainResult:
+          on_batch: Callable[[int, int], None] | None = None, result: TrainResult | None = None,
+          on_loss: Callable[[float, float], None] | None = None, loss_every: int = 20) -> TrainResult:
     """Train ``config.epochs`` epochs (or until stopped); ``should_stop`` is checked at every batch.
 
     Pass ``result`` (see ``new_result``) to keep the model and history even if the caller is
-    interrupted mid-epoch.
+    interrupted mid-epoch. ``on_loss(epochs_done, running_loss)`` gets the mean training loss of the
+    epoch so far every ``loss_every`` batches, so a curve moves inside the first epoch.
     """
     result = result or new_result(config, model)
     device = resolve_device(config.device)
@@ -142,6 +144,7 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
         model.train()
         order = torch.randperm(n, generator=generator).to(device)
         n_batches = (n + batch - 1) // batch
+        loss_sum = torch.zeros((), device=device)  # summed on the device: .item() would sync every batch
         for b in range(n_batches):
             if should_stop():
                 result.stopped = True
@@ -155,6 +158,10 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
             optimizer.step()
             if on_batch:
                 on_batch(b + 1, n_batches)
+            if on_loss:
+                loss_sum += loss.detach()
+                if (b + 1) % loss_every == 0 or b + 1 == n_batches:
+                    on_loss(epoch - 1 + (b + 1) / n_batches, loss_sum.item() / (b + 1))
         synchronize(device)
         train_s = time.perf_counter() - start
         lr = optimizer.param_groups[0]["lr"]

@@ -27,6 +27,49 @@ def emit(result: dict, as_json: bool) -> None:
             print(f"{key:<{width}}  {value}")
 
 
+def run_job(args, kind: str, params: dict) -> tuple[object, dict]:
+    """Run one job on the executor that ``--ray`` (or MNISTLAB_RAY_ADDRESS) names, or in this
+    process; progress to stderr. Returns (result, {"executor", "device", "node"})."""
+    import os
+
+    from mnistlab import jobs
+
+    address = args.ray or os.environ.get("MNISTLAB_RAY_ADDRESS") or None
+    if not address:
+        load(args)  # here: fetch (or fail with the list of sources tried) before the job starts
+        if args.data:
+            os.environ["MNISTLAB_DATA"] = args.data  # the worker threads load through the same loader
+    executor = jobs.make_executor(address)
+    try:
+        job = executor.submit(jobs.KINDS[kind], params | {"dataset": args.dataset}, session="cli")
+        seen = 0
+        try:
+            while not job.wait(0.2):
+                seen = _print_events(job, seen)
+        except KeyboardInterrupt:
+            job.stop()
+            job.wait()
+        _print_events(job, seen)
+        status = job.status()
+        if status.state is jobs.State.FAILED:
+            raise JobFailed(f"the {kind} job failed on {status.executor}: {status.reason}")
+        return job.result(), {"executor": status.executor, "device": status.device, "node": status.node}
+    finally:
+        executor.shutdown()
+
+
+class JobFailed(RuntimeError):
+    pass
+
+
+def _print_events(job, seen: int) -> int:
+    for event in job.events(seen):
+        if event.step != "batch":  # every few batches is for curves on a page, too many lines here
+            stderr_progress(event.message, event.fraction)
+        seen += 1
+    return seen
+
+
 def load(args) -> datasets.Dataset:
     return datasets.load_dataset(datasets.SPECS[args.dataset], data_path=args.data, progress=stderr_progress)
 
@@ -64,40 +107,37 @@ def cmd_reproduce(args) -> int:
     from mnistlab.tools import reproduce
 
     parts = list(reproduce.PARTS) if args.part == "all" else [args.part]
-    out = reproduce.reproduce(load(args), parts, stderr_progress)
+    out, placement = run_job(args, "reproduce", {"parts": parts})
     reproduce.save(out, datasets.cache_dir() / "reproduce.json")  # the results page shows it
-    emit(out, args.json)
+    emit(out | placement, args.json)
     return 0
 
 
 def cmd_bench(args) -> int:
     from mnistlab.tools import bench
 
-    extra = {"device": args.device, "model_name": args.model} if args.what == "train" else {}
-    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress, **extra), args.json)
+    if args.what == "train":
+        out, placement = run_job(args, "bench_train", {"repeats": args.repeats, "device": args.device,
+                                                       "model": args.model})
+        emit(out | placement, args.json)
+        return 0
+    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress), args.json)
     return 0
 
 
 def cmd_train(args) -> int:
+    from mnistlab.models import nets, training
 
-    from mnistlab.models import devices, nets, training
-
-    ds = load(args)
     preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
                                                             ("batch_size", args.batch_size),
                                                             ("optimizer", args.optimizer)) if v is not None}
     config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, precision=args.precision,
                                   **preset)
-    split = problems.ten_classes(problems.full_split(ds))
-    tensors = problems.to_tensors(split,
-                                  devices.resolve_device(args.device))
-
-    def report(m, result):
-        stderr_progress(f"epoch {m.epoch}: train loss {m.train_loss:.4f}, test error {m.val_error_pct:.2f} %, "
-                        f"{m.epoch_s:.1f} s", m.epoch / config.epochs)
-
-    result = training.train(config, tensors, on_epoch=report)
-    out = {"config": training.config_dict(config),
+    result, placement = run_job(args, "train", {"config": training.config_dict(config)})
+    if not result.history:
+        print("error: stopped before the first epoch ended", file=sys.stderr)
+        return 1
+    out = placement | {"config": training.config_dict(config),
            "epochs": [vars(m) for m in result.history],
            "final.test_error_pct": result.final.val_error_pct, "final.test_loss": result.final.val_loss,
            "early_stopped": result.early_stopped}
@@ -137,6 +177,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--device", default="cpu")
     train.add_argument("--seed", type=int, default=0)
     train.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="bf16: mixed precision")
+    ray_help = "run on Ray: ray://host:10001, or local (a private instance); default: MNISTLAB_RAY_ADDRESS or here"
+    for p in (train, bench, sub.choices["reproduce"]):
+        p.add_argument("--ray", metavar="ADDRESS", help=ray_help)
     return parser
 
 
@@ -144,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except datasets.DataUnavailable as exc:
+    except (datasets.DataUnavailable, JobFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except RuntimeError as exc:  # a device that is not there, said plainly

@@ -1,0 +1,42 @@
+"""Long work as jobs: submit a kind with small params, poll its status and progress events, stop
+it, read its result. One interface, two executors: ``LocalExecutor`` (threads in this process, the
+default) and ``RayExecutor`` (when ``MNISTLAB_RAY_ADDRESS`` is ``ray://host:10001`` or ``local``).
+
+    from mnistlab import jobs
+    job = jobs.executor().submit(jobs.KINDS["train"], {"config": {"model": "linear", "epochs": 1}}, "student-1")
+    job.status().state, job.events(), job.stop(), job.result()
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from mnistlab.jobs.job import Event, Job, JobKind, State, Status, Stopped
+from mnistlab.jobs.kinds import KINDS
+from mnistlab.jobs.local import LocalExecutor
+from mnistlab.jobs.scheduler import Executor
+
+__all__ = ["KINDS", "Event", "Executor", "Job", "JobKind", "LocalExecutor", "State", "Status", "Stopped",
+           "executor", "make_executor"]
+
+_lock = threading.Lock()
+_executor: Executor | None = None
+
+
+def make_executor(address: str | None = None) -> Executor:
+    """A Ray executor for ``address`` (``ray://host:10001`` or ``local``); the local one without."""
+    if address:
+        from mnistlab.jobs.cluster import RayExecutor
+
+        return RayExecutor(address)
+    return LocalExecutor()
+
+
+def executor() -> Executor:
+    """This process's executor, made once from ``MNISTLAB_RAY_ADDRESS`` (unset: local)."""
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = make_executor(os.environ.get("MNISTLAB_RAY_ADDRESS") or None)
+        return _executor
