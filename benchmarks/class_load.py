@@ -103,7 +103,7 @@ class Student:
         self.tally.record("page:training", await self.tab.open_page("training"))
         self.tally.record("widget", await self.tab.choose("train-model", 0))
         self.tally.record("widget", await self.tab.slide("train-epochs", 1))
-        self.tally.record("training", await self.tab.click("train-start"))
+        self.tally.record("training", await self.tab.click("train-run"))
         self.tally.record("page:binary_2d", await self.tab.open_page(PLAYGROUND))
 
     async def run(self, until: float) -> None:

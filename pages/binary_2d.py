@@ -54,27 +54,36 @@ st.header("Validation: 5-fold cross-validation, as the notebook")
 
 
 n_train = len(problem.y_train)
+POLY_SHAPE = (len(classic.POLY_GRID["lr__C"]), len(classic.POLY_GRID["poly__degree"]))
+
+
+def show_logistic(res: classic.GridResult) -> None:
+    charts.plotly(st, figures.cv_curve_figure([p["C"] for p in res.params], res.cv_error_pct, "C"))
+
+
+def show_poly(res: classic.GridResult) -> None:
+    grid = np.array(res.cv_error_pct).reshape(POLY_SHAPE)
+    charts.plotly(st, figures.cv_heatmap_figure(classic.POLY_GRID["lr__C"], classic.POLY_GRID["poly__degree"], grid,
+                                                "C", "degree"))
+
+
+def show_mlp(res: classic.GridResult) -> None:
+    labels = [validation.describe(tuple(sorted(p.items()))) for p in res.params]
+    charts.plotly(st, figures.bars_figure(labels, res.cv_error_pct, "CV error (%)", height=520))
+
+
 tab_lr, tab_poly, tab_mlp = st.tabs(["Logistic: C (ex. 2.2)", "Polynomial: C x degree (ex. 2.4)", "MLP (ex. 2.5)"])
 grids = {}
-with tab_lr:
-    res = grids["logistic"] = validation.grid_panel(settings.dataset, pair, "logistic", classic.LOGREG_GRID, n_train, "cv-lr")
-    if res:
-        charts.plotly(st, figures.cv_curve_figure([p["C"] for p in res.params], res.cv_error_pct, "C"))
-        validation.best_button(res, "logistic", "cv-lr")
-with tab_poly:
-    res = grids["poly"] = validation.grid_panel(settings.dataset, pair, "poly", classic.POLY_GRID, n_train, "cv-poly")
-    if res:
-        Cs, degrees = classic.POLY_GRID["lr__C"], classic.POLY_GRID["poly__degree"]
-        grid = np.array(res.cv_error_pct).reshape(len(Cs), len(degrees))
-        charts.plotly(st, figures.cv_heatmap_figure(Cs, degrees, grid, "C", "degree"))
-        validation.best_button(res, "poly", "cv-poly")
-with tab_mlp:
-    st.caption("16 candidates; each fit can take seconds. Use fewer training points for a quick look.")
-    res = grids["mlp"] = validation.grid_panel(settings.dataset, pair, "mlp", classic.MLP_GRID, n_train, "cv-mlp")
-    if res:
-        labels = [validation.describe(tuple(sorted(p.items()))) for p in res.params]
-        charts.plotly(st, figures.bars_figure(labels, res.cv_error_pct, "CV error (%)", height=520))
-        validation.best_button(res, "mlp", "cv-mlp")
+for tab, family, grid, show, key in ((tab_lr, "logistic", classic.LOGREG_GRID, show_logistic, "cv-lr"),
+                                     (tab_poly, "poly", classic.POLY_GRID, show_poly, "cv-poly"),
+                                     (tab_mlp, "mlp", classic.MLP_GRID, show_mlp, "cv-mlp")):
+    with tab:
+        if family == "mlp":
+            st.caption("16 candidates; each fit can take seconds. Use fewer training points for a quick look.")
+        job = validation.grid_panel(settings.dataset, pair, family, grid, n_train, key, show)
+        res = grids[family] = validation.grid_result(job, grid)
+        if res is not None:
+            validation.best_button(res, family, key)
 
 st.header("The three families compared")
 rows = validation.comparison_rows(settings.dataset, pair, grids)

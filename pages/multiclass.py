@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mnistlab import results
-from mnistlab.models import knn, metrics, mlp_epochs
+from mnistlab.models import knn, metrics
 from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state
 from mnistlab.views import figures, mosaics
 
@@ -20,21 +20,26 @@ sidebar.explain("For each training size: fit on the first images of the training
 k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **url_state.bound("curve-k"))
 sizes = st.multiselect("Training sizes", knn.TRAIN_SIZES, default=list(knn.TRAIN_SIZES[:6]), key="curve-sizes",
                        format_func=lambda n: f"{n:,}", help="25,000 and 60,000 take several seconds each.")
-steps = [(n, backend) for n in sorted(sizes) for backend in knn.BACKENDS]
 
 
-def show_curves(done: dict) -> None:
-    charts.plotly(st, figures.timing_curves_figure(list(done.values())))
-    pairs = [(n, done[(n, "mnistlab")], done[(n, "scikit-learn")]) for n in sorted(sizes)
-             if (n, "mnistlab") in done and (n, "scikit-learn") in done]
+def show_curves(job) -> None:
+    points = [knn.TimingPoint(**e.values) for e in job.events() if e.step == "point"]
+    if not points:
+        return
+    charts.plotly(st, figures.timing_curves_figure(points))
+    by = {(p.n_train, p.backend): p for p in points}
+    pairs = [(n, by[(n, "mnistlab")], by[(n, "scikit-learn")]) for n in sorted(sizes)
+             if (n, "mnistlab") in by and (n, "scikit-learn") in by]
     if pairs:
         st.dataframe([{"training images": n, "test error (%)": round(a.test_error_pct, 2),
-                       "mnistlab test time (s)": round(a.predict_s, 3), "scikit-learn test time (s)": round(b.predict_s, 3),
+                       "mnistlab test time (s)": round(a.predict_s, 3),
+                       "scikit-learn test time (s)": round(b.predict_s, 3),
                        "speed-up (x)": round(b.predict_s / a.predict_s, 2)} for n, a, b in pairs], hide_index=True)
 
 
-jobs.stepwise(f"curves-{settings.dataset}-{k}", steps, lambda s: knn.timing_point(s[1], s[0], k, data.X_train, data.y_train, data.X_test, data.y_test),
-              run_label=f"Run {len(steps)} timings", describe=lambda s: f"{s[1]} on {s[0]:,} images", live=show_curves)
+jobs.panel("curves", "knn_timing", {"dataset": settings.dataset, "sizes": sorted(sizes), "k": k,
+                                    "backends": list(knn.BACKENDS)},
+           run_label=f"Measure {len(sizes) * len(knn.BACKENDS)} timings", draw=show_curves)
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
@@ -65,27 +70,36 @@ st.header("MLP against 1-NN (exercise 3.4)")
 sidebar.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
             "training loss stops improving; shown epoch by epoch.")
 n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **url_state.bound("mlp-n"))
-session = st.session_state.setdefault(f"mlp-{settings.dataset}-{n_mlp}", {"model": mlp_epochs.notebook_mlp(), "log": mlp_epochs.EpochLog()})
-model, log_ = session["model"], session["log"]
 
 
-done = jobs.stepwise(f"mlp-run-{settings.dataset}-{n_mlp}", list(range(model.max_iter)),
-                     lambda epoch: mlp_epochs.train_one_epoch(model, data.X_train[:n_mlp], data.y_train[:n_mlp], log_,
-                                                       classes=range(10)),
-                     run_label="Train", describe=lambda e: f"epoch {e + 1}",
-                     finished=lambda d: mlp_epochs.has_converged(list(d.values()), model),
-                     live=lambda d: charts.plotly(st, figures.loss_curves_figure({"training loss": list(d.values())},
-                                                                             "cross-entropy")))
-if done:
-    scores = mlp_epochs.score(model, data.X_test, data.y_test)
+def show_mlp(job) -> None:
+    done = job.result()
+    losses = done["log"].losses if done else [e.values["train_loss"] for e in job.events() if e.step == "epoch"]
+    if losses:
+        charts.plotly(st, figures.loss_curves_figure({"training loss": losses}, "cross-entropy"))
+
+
+def continue_from(previous) -> dict:
+    """A stopped run continues from its model and epoch log; a finished one starts afresh."""
+    done = previous.result() if previous is not None else None
+    return {"model": done["model"], "log": done["log"]} if done and done["log"].stopped else {}
+
+
+job = jobs.panel("mlp-run", "mlp_epochs", {"dataset": settings.dataset, "n_train": n_mlp}, run_label="Train",
+                 draw=show_mlp, extra=continue_from, done_label="Continue or train again")
+done = job.result() if job is not None else None
+if done and done["scores"]:
+    scores, log_ = done["scores"], done["log"]
+    epochs = len(log_.losses)
     nn1 = shared.knn_1nn_point(settings.dataset)
     results_log.record(results.ResultRow(
-        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{len(done)} epochs, Adam",
+        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{epochs} epochs, Adam",
         n_train=n_mlp, test_error_pct=scores["test_error_pct"], test_nll=scores["test_nll"], fit_s=sum(log_.seconds)))
     st.dataframe([
-        {"model": f"MLP (200, 100), {len(done)} epochs", "training images": n_mlp, "fit time (s)": round(sum(log_.seconds), 1),
-         "test time (s)": round(scores["test_s"], 3), "test error (%)": round(scores["test_error_pct"], 2),
-         "test NLL (sum)": round(scores["test_nll"], 1)},
+        {"model": f"MLP (200, 100), {epochs} epochs", "training images": n_mlp,
+         "fit time (s)": round(sum(log_.seconds), 1), "test time (s)": round(scores["test_s"], 3),
+         "test error (%)": round(scores["test_error_pct"], 2), "test NLL (sum)": round(scores["test_nll"], 1)},
         {"model": "1-NN (mnistlab)", "training images": nn1.n_train, "fit time (s)": round(nn1.fit_s, 3),
-         "test time (s)": round(nn1.predict_s, 3), "test error (%)": round(nn1.test_error_pct, 2), "test NLL (sum)": None},
+         "test time (s)": round(nn1.predict_s, 3), "test error (%)": round(nn1.test_error_pct, 2),
+         "test NLL (sum)": None},
     ], hide_index=True)

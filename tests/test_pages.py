@@ -10,6 +10,16 @@ APP = str(Path(__file__).resolve().parents[1] / "app.py")
 TIMEOUT = 120
 
 
+def after_jobs(app: AppTest) -> AppTest:
+    """Long work runs as jobs on the process's executor, beside the script: wait for them, then run the
+    page again as its live fragment would."""
+    from mnistlab import jobs
+
+    for job in jobs.executor().jobs():
+        assert job.wait(TIMEOUT), f"{job} did not finish"
+    return app.run()
+
+
 @pytest.fixture
 def app(mnist):  # the mnist fixture makes sure the data is cached before the app starts
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
@@ -39,6 +49,7 @@ def test_binary_page_polynomial_and_cv_grid(app):
     assert not app.exception
     app.select_slider(key="cv-lr-n").set_value(1000).run()
     next(b for b in app.button if b.label.startswith("Run 7")).click().run()
+    after_jobs(app)
     assert not app.exception
     assert any("Best (complete)" in s.value for s in app.success)
     assert len(app.dataframe) == 1  # the comparison table now has the logistic family
@@ -56,6 +67,7 @@ def test_binary_784_page_knn_cv_fills_the_comparison(app):
     assert not app.exception
     app.select_slider(key="b784-knn-n").set_value(2000).run()
     next(b for b in app.button if b.label.startswith("Run 5 folds")).click().run()
+    after_jobs(app)
     assert not app.exception
     table = app.dataframe[0].value
     assert list(table["model"]) == ["knn"] and table["selected"][0].startswith("n_neighbors=")
@@ -66,7 +78,8 @@ def test_multiclass_page_timing_curves_and_confusion(app):
     assert not app.exception
     assert any("Most confused pair" in m.value for m in app.markdown)
     app.multiselect(key="curve-sizes").set_value([250, 500]).run()
-    next(b for b in app.button if b.label == "Run 4 timings").click().run()
+    next(b for b in app.button if b.label == "Measure 4 timings").click().run()
+    after_jobs(app)
     assert not app.exception
     rows = app.dataframe[0].value
     assert list(rows["training images"]) == [250, 500]
@@ -78,7 +91,8 @@ def test_training_page_tiny_run_is_recorded(app):
     assert not app.exception
     app.selectbox(key="train-model").set_value("linear").run()
     app.slider(key="train-epochs").set_value(1).run()
-    app.button(key="train-start").click().run()
+    app.button(key="train-run").click().run()
+    after_jobs(app)
     assert not app.exception
     runs = app.table[0].value
     assert list(runs["model"]) == ["linear"] and list(runs["status"]) == ["finished"]

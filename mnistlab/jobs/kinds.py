@@ -54,6 +54,12 @@ def binary_problem(name: str, pair: tuple[int, int], features: str) -> problems.
     return problems.pair_2d(split, pair) if features == "2d" else problems.pair_784(split, pair)
 
 
+@_once
+def full_tensors(name: str, device: str) -> problems.TensorData:
+    # Read-only in training (batches are index slices), so one copy per device serves every job.
+    return problems.to_tensors(ten_classes(name), device)
+
+
 def _first(split: problems.Split, n_train: int | None, n_test: int | None = None) -> problems.Split:
     return problems.Split(split.X_train[:n_train], split.y_train[:n_train], split.X_test[:n_test], split.y_test[:n_test])
 
@@ -70,8 +76,11 @@ def train_work(params: dict, report: Report, should_stop: ShouldStop) -> trainin
     config = training.TrainConfig(**params["config"])
     device = devices.resolve_device(config.device)
     report(Event(PLACEMENT, values={"device": _device_name(device)}))
-    s = _first(ten_classes(params.get("dataset", "mnist")), params.get("n_train"), params.get("n_test"))
-    tensors = problems.to_tensors(s, device)
+    name, n_train, n_test = params.get("dataset", "mnist"), params.get("n_train"), params.get("n_test")
+    if n_train is None and n_test is None:
+        data = full_tensors(name, str(device))
+    else:
+        data = problems.to_tensors(_first(ten_classes(name), n_train, n_test), device)
     start_from = params.get("weights")
     model = weights.load_weights(start_from, config.model, config.dropout) if start_from else None
     result = training.new_result(config, model)
@@ -84,7 +93,7 @@ def train_work(params: dict, report: Report, should_stop: ShouldStop) -> trainin
         report(Event("epoch", m.epoch / config.epochs, f"epoch {m.epoch}: test error {m.val_error_pct:.2f} %",
                      asdict(m)))
 
-    training.train(config, tensors, on_epoch=on_epoch, should_stop=should_stop, result=result,
+    training.train(config, data, on_epoch=on_epoch, should_stop=should_stop, result=result,
                    on_loss=on_loss, loss_every=params.get("loss_every", 20))
     result.model = result.model.cpu()  # the handle may live on a machine without this GPU
     return result

@@ -1,63 +1,98 @@
-"""Long work on a page: run step by step with progress, stop from the page, keep what is done.
+"""Long work on a page as a job: Run / Stop / Clear buttons and a fragment that redraws its progress.
 
-Completed steps live in this student's session; pressing Stop reruns the script, which
-interrupts the run between steps, and the steps already finished stay.
+The work runs on the process's executor (``mnistlab.jobs``: threads here, or a Ray cluster), never in
+the script run, so every other control on the page stays live while it runs. The job belongs to the
+student's session: leaving the page and coming back shows it still running, or finished. Stop is a
+real cancel (at the next batch, fold or timing point); a queued job is simply removed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Sequence
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import streamlit as st
 
+from mnistlab import jobs
+from mnistlab.jobs import Job, State
+from mnistlab.ui import internals, keys
 
-def stepwise(key: str, steps: Sequence[Hashable], compute: Callable[[Hashable], Any], *,
-             run_label: str = "Run", describe: Callable[[Hashable], str] = str,
-             autostart: bool = False, live: Callable[[dict], None] | None = None,
-             finished: Callable[[dict], bool] = lambda done: False) -> dict:
-    """Run the steps not yet done when the user presses Run; return {step: result} so far.
+REFRESH_S = 0.5
 
-    ``live(done)`` redraws the results after every step (and once more at the end);
-    ``finished(done)`` ends the run early (a training that has converged).
-    """
-    state = st.session_state.setdefault(key, {"done": {}, "running": False, "steps": None})
-    if state["steps"] != list(steps):  # other settings: start over
-        state.update(done={}, running=False, steps=list(steps))
-    done: dict = state["done"]
-    remaining = [] if finished(done) else [s for s in steps if s not in done]
 
-    c1, c2, c3, _ = st.columns([3, 1, 1, 3])
-    label = run_label if not done else f"Continue ({len(remaining)} left)" if remaining else "Done"
-    if c1.button(label, key=f"{key}-run", type="primary", disabled=not remaining):
-        state["running"] = True
-    if c2.button("Stop", key=f"{key}-stop", disabled=not remaining):
-        state["running"] = False
-    if autostart and not done:
-        state["running"] = True
-    if c3.button("Clear", key=f"{key}-clear", disabled=not done):
-        state.update(done={}, running=False)
-        st.rerun()
+@st.cache_resource(show_spinner=False)
+def executor() -> jobs.Executor:
+    """One per app process, shared by its students (the queue is first come, first served)."""
+    return jobs.executor()
 
-    view = st.empty()
 
-    def redraw():
-        if live and done:
-            with view.container():
-                live(done)
+@dataclass
+class Slot:
+    """The session's job for one panel and one setting (other settings keep their own)."""
+    job: Job | None = None
+    seen_finished: bool = False
 
-    if state["running"] and remaining:
-        bar = st.progress(len(done) / len(steps), text="Starting...")
-        for step in remaining:
-            bar.progress(len(done) / len(steps), text=f"{len(done)}/{len(steps)} done; running {describe(step)}")
-            done[step] = compute(step)
-            redraw()
-            if finished(done):
-                break
-        bar.progress(1.0, text=f"{len(done)}/{len(steps)} done")
-        state["running"] = False
+
+def _slot(key: str, params: dict) -> Slot:
+    panel = st.session_state.setdefault(keys.job(key), {})
+    return panel.setdefault(repr(sorted(params.items())), Slot())
+
+
+def _start(slot: Slot, kind: str, params: dict, extra: Callable[[Job | None], dict] | None) -> None:
+    session = internals.session_id() or "default"
+    submitted = params | (extra(slot.job) if extra else {})
+    slot.job, slot.seen_finished = executor().submit(jobs.KINDS[kind], submitted, session=session), False
+
+
+def _clear(slot: Slot) -> None:
+    if slot.job is not None:
+        slot.job.stop()
+    slot.job = None
+
+
+def status_line(job: Job) -> None:
+    """Where the job stands, in words a student understands."""
+    status = job.status()
+    where = " on ".join(x for x in (status.device, status.node) if x)
+    if status.state is State.QUEUED:
+        st.info(f"Queued: position {status.position} on this server. It starts when a slot frees; "
+                "Stop removes it from the queue.", icon=":material/hourglass_top:")
+    elif status.state is State.RUNNING:
+        st.progress(min(1.0, status.fraction or 0.0),
+                    text=f"{status.message or 'Starting...'} ({status.elapsed_s:.0f} s{', ' + where if where else ''})")
+    elif status.state is State.STOPPED:
+        st.caption(f"Stopped after {status.elapsed_s:.1f} s: what was done so far is kept.")
+    elif status.state is State.FAILED:
+        st.error(f"The job failed: {status.reason}")
     else:
-        redraw()
-        if remaining and done:
-            st.caption(f"Stopped after {len(done)} of {len(steps)} steps; press Continue to finish.")
-    return done
+        st.caption(f"Done in {status.elapsed_s:.1f} s{' on ' + where if where else ''}.")
+
+
+def panel(key: str, kind: str, params: dict, *, run_label: str, draw: Callable[[Job], None] | None = None,
+          done_label: str = "Run again", extra: Callable[[Job | None], dict] | None = None) -> Job | None:
+    """Buttons and a live view for one kind of job with these ``params``; returns the session's job (running
+    or finished) for them. ``draw(job)`` redraws what the job has produced so far, every REFRESH_S;
+    ``extra(previous job)`` adds params at submission that are not part of the setting (a model to continue)."""
+    slot = _slot(key, params)
+    job = slot.job
+    running = job is not None and not job.state.finished
+    c1, c2, c3, _ = st.columns([3, 1, 1, 3])
+    c1.button(done_label if job is not None and not running else run_label, key=f"{key}-run", type="primary",
+              disabled=running, on_click=_start, args=(slot, kind, params, extra))
+    c2.button("Stop", key=f"{key}-stop", disabled=not running, on_click=job.stop if running else None)
+    c3.button("Clear", key=f"{key}-clear", disabled=job is None or running, on_click=_clear, args=(slot,))
+
+    @st.fragment(run_every=REFRESH_S if running else None)
+    def live() -> None:
+        current = slot.job
+        if current is None:
+            return
+        status_line(current)
+        if draw is not None:
+            draw(current)
+        if current.state.finished and not slot.seen_finished:
+            slot.seen_finished = True
+            st.rerun()  # the whole page once more: what comes after the panel uses the result
+
+    live()
+    return slot.job

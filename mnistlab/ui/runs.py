@@ -14,8 +14,9 @@ import torch
 
 from mnistlab import results
 from mnistlab.data import problems
+from mnistlab.jobs import State
 from mnistlab.models import autograd, training, weights
-from mnistlab.ui import charts, keys, recipe, results_log
+from mnistlab.ui import charts, jobs, keys, recipe, results_log
 from mnistlab.views import figures
 
 
@@ -26,6 +27,7 @@ class LabState:
     runs: list[dict] = field(default_factory=list)
     models: dict[str, tuple[torch.nn.Module, float]] = field(default_factory=dict)  # label -> (CPU model, test error)
     loaded_file: str | None = None
+    job_id: str | None = None       # the training job whose result is ``current``
 
 
 def lab_state() -> LabState:
@@ -63,18 +65,47 @@ def record(lab: LabState, dataset: str) -> None:
             copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
 
 
-def show_progress(result: training.TrainResult) -> None:
-    history = result.history
+def train_panel(lab: LabState, config: training.TrainConfig, dataset: str, resume: bool) -> None:
+    """Train as a job: the curves move every few batches, Stop keeps what was learnt, and the run stays
+    with the session when the student visits another page meanwhile."""
+    params = {"config": training.config_dict(config), "dataset": dataset}
+
+    def start_from(previous) -> dict:
+        return {"weights": weights.weights_bytes(lab.current.model)} if resume and lab.current is not None else {}
+
+    job = jobs.panel("train", "train", params, run_label="Train", done_label="Train again", extra=start_from,
+                     draw=show_job)
+    if job is not None and job.state.finished and job.result() is not None and lab.job_id != job.id:
+        lab.job_id, lab.current, lab.recorded = job.id, job.result(), False
+        lab.current.stopped = job.state is State.STOPPED
+        record(lab, dataset)
+
+
+def show_job(job) -> None:
+    """The run so far from its events: the running training loss inside epochs, then each epoch's metrics."""
+    done = job.result()
+    history = done.history if done is not None else [
+        training.EpochMetrics(**e.values) for e in job.events() if e.step == "epoch"]
+    running = [(e.values["epoch"], e.values["train_loss"]) for e in job.events() if e.step == "batch"]
+    config = training.TrainConfig(**job.params["config"])
+    show_progress(history, config, running, stopped=job.state is State.STOPPED,
+                  early_stopped=done is not None and done.early_stopped)
+
+
+def show_progress(history: list[training.EpochMetrics], config: training.TrainConfig,
+                  running: list[tuple[float, float]], stopped: bool = False, early_stopped: bool = False) -> None:
+    if running:
+        charts.plotly(st, figures.running_loss_figure(running, history, config.epochs))
     if not history:
-        st.caption("Stopped inside the first epoch: no epoch finished, so there are no curves yet."
-                   if result.stopped else "Training the first epoch...")
+        st.caption("Stopped inside the first epoch: no epoch finished, so there is no test error yet."
+                   if stopped else "Training the first epoch: the loss above moves every few batches.")
         return
     last = history[-1]
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Epoch", f"{last.epoch} / {result.config.epochs}")
+    c1.metric("Epoch", f"{last.epoch} / {config.epochs}")
     c2.metric("Test error", f"{last.val_error_pct:.2f} %", help="10,000 test images (the validation set)")
     c3.metric("Time per epoch", f"{last.epoch_s:.2f} s", help="training plus evaluating both sets")
-    c4.metric("Training speed", f"{last.samples_per_s / 1000:,.1f}k img/s", help=f"images per second on {result.config.device}")
+    c4.metric("Training speed", f"{last.samples_per_s / 1000:,.1f}k img/s", help=f"images per second on {config.device}")
     left, right = st.columns(2)
     charts.plotly(left, figures.loss_curves_figure({"train": [m.train_loss for m in history],
                                                 "validation (test)": [m.val_loss for m in history]},
@@ -82,8 +113,8 @@ def show_progress(result: training.TrainResult) -> None:
     charts.plotly(right, figures.loss_curves_figure({"train": [m.train_error_pct for m in history],
                                                  "validation (test)": [m.val_error_pct for m in history]},
                                                 "error (%)", "Classification error"))
-    note = {True: "Stopped: the model and curves so far are kept."}.get(result.stopped, "")
-    if result.early_stopped:
+    note = "Stopped: the model and curves so far are kept." if stopped else ""
+    if early_stopped:
         note = "Early stopping: the validation loss stopped improving; the best weights are kept."
     if note:
         st.info(note)

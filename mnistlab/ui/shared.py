@@ -75,12 +75,6 @@ def final_784(name: str, pair: tuple[int, int], family: str, params: tuple) -> c
     return classic.fit_and_score(classic.estimator_784(family), recipe.pair_784(name, pair), dict(params))
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
-def knn_cv_784(name: str, pair: tuple[int, int], n_train: int, ks: tuple[int, ...]) -> dict[int, float]:
-    problem = recipe.pair_784(name, pair)
-    return knn.cv_curve(problem.X_train[:n_train], problem.y_train[:n_train], ks)
-
-
 @st.cache_resource(show_spinner="Computing all 784 principal components (once)...")
 def full_pca(name: str):
     return pca.fit_full_pca(recipe.ten_classes(name).X_train)

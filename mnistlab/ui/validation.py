@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 import streamlit as st
 from sklearn.model_selection import ParameterGrid
 
 from mnistlab import results
+from mnistlab.jobs import Job
 from mnistlab.models import classic
 from mnistlab.ui import jobs, results_log, shared, widgets
 from mnistlab.views import figures
@@ -23,20 +24,38 @@ def describe(params: tuple) -> str:
     return ", ".join(f"{k.split('__')[-1]}={v}" for k, v in params)
 
 
-def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence],
-               n_train_total: int, key: str, features: str = "2d", default_n: int | None = None) -> classic.GridResult | None:
-    """Controls + progress for one grid; returns the (maybe partial) result once anything ran."""
+def grid_result(job: Job | None, grid: Mapping[str, Sequence]) -> classic.GridResult | None:
+    """The grid's CV errors so far: the job's result once it ended, its candidate events while it runs."""
+    if job is None:
+        return None
+    done = job.result()
+    if done is not None:
+        return classic.GridResult(done["params"], done["cv_error_pct"], done["complete"])
+    params = list(ParameterGrid(dict(grid)))
+    errors = [float("nan")] * len(params)
+    for event in job.events():
+        if event.step == "candidate":
+            errors[event.values["index"]] = event.values["cv_error_pct"]
+    return classic.GridResult(params, errors, False) if any(not np.isnan(e) for e in errors) else None
+
+
+def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence], n_train_total: int,
+               key: str, show: Callable[[classic.GridResult], None], features: str = "2d",
+               default_n: int | None = None, refit: bool = False) -> Job | None:
+    """Controls and a live view of one grid run as a job; ``show`` draws its results so far."""
     sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
     n_train = st.select_slider("Training points used for CV", sizes, value=default_n or n_train_total, key=f"{key}-n",
                                format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""))
-    steps = candidates(grid)
-    done = jobs.stepwise(f"{key}-{name}-{pair}-{n_train}", steps,
-                         lambda params: shared.cv_candidate(name, pair, features, family, params, n_train),
-                         run_label=f"Run {len(steps)} candidates x 5 folds", describe=describe)
-    if not done:
-        return None
-    return classic.GridResult([dict(p) for p in steps], [done.get(p, float("nan")) for p in steps],
-                             complete=len(done) == len(steps))
+    params = {"dataset": name, "pair": pair, "features": features, "family": family, "grid": dict(grid),
+              "n_train": n_train, "refit": refit}
+
+    def draw(job: Job) -> None:
+        result = grid_result(job, grid)
+        if result is not None:
+            show(result)
+
+    return jobs.panel(key, "cv_grid", params, run_label=f"Run {len(candidates(grid))} candidates x 5 folds",
+                      draw=draw)
 
 
 def best_button(result: classic.GridResult, family: str, key: str) -> None:

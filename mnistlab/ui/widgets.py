@@ -8,8 +8,8 @@ import numpy as np
 import streamlit as st
 
 from mnistlab.data import problems
-from mnistlab.models import classic, devices, nets, training
-from mnistlab.ui import keys
+from mnistlab.models import classic, nets, training
+from mnistlab.ui import jobs, keys
 from mnistlab.ui.url_state import bound
 
 C_VALUES = [float(f"{c:.4g}") for c in np.logspace(-4, 4, 17)]
@@ -116,7 +116,7 @@ def training_controls() -> training.TrainConfig:
 
 def device_controls() -> str:
     """Every device is listed; the ones this server lacks say why and cannot be chosen."""
-    status = devices.status()
+    status = jobs.executor().devices()
     labels = {"cpu": "CPU", "cuda": "CUDA GPU", "mps": "Apple GPU (MPS)"}
     device = st.radio("Device", list(status), key=keys.widget(keys.TRAIN, "device"), horizontal=True, format_func=labels.get,
                       captions=["available" if reason is None else f"unavailable: {reason}" for reason in status.values()])

@@ -207,3 +207,18 @@ def loss_curves_figure(series: dict[str, Sequence[float]], ylabel: str, title: s
     fig.update_xaxes(title=xlabel)
     fig.update_yaxes(title=ylabel)
     return style(fig, title, height=height, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+
+
+def running_loss_figure(running: Sequence[tuple[float, float]], history: Sequence, epochs: int,
+                        height: int = 320) -> go.Figure:
+    """The training loss as it moves: the running mean inside each epoch (every few batches), and each
+    finished epoch's train and test loss as markers, on one axis of epochs (fractions inside an epoch)."""
+    fig = go.Figure(go.Scatter(x=[e for e, _ in running], y=[loss for _, loss in running], mode="lines",
+                               name="training loss, running mean in the epoch", line=dict(color=PALETTE[0], width=2)))
+    if history:
+        fig.add_scatter(x=[m.epoch for m in history], y=[m.val_loss for m in history], mode="markers+lines",
+                        name="test loss at the end of the epoch", marker=dict(size=10, color=PALETTE[1]),
+                        line=dict(color=PALETTE[1], width=2, dash="dot"))
+    fig.update_xaxes(title="epoch", range=[0, max(epochs, 1)])
+    fig.update_yaxes(title="cross-entropy")
+    return style(fig, "Loss while training", height=height, legend=dict(orientation="h", y=1.15, x=1, xanchor="right"))

@@ -46,7 +46,7 @@ def test_knn_timing_curve_runs_on_small_sizes(server, page):
     for size in ("10,000", "5,000", "2,000", "1,000"):  # keep 250 and 500
         page.get_by_role("button", name=f"Remove {size}").click()
         wait_idle(page)
-    page.get_by_role("button", name="Run 4 timings").click()
+    page.get_by_role("button", name="Measure 4 timings").click()
     page.get_by_text("4/4 done").wait_for(timeout=120_000)
     assert page.locator("[data-testid=stPlotlyChart]").count() >= 2  # the curves and the confusion matrix
     wait_idle(page)

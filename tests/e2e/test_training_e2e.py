@@ -43,7 +43,7 @@ def test_one_epoch_then_stop_in_mid_run(server, page):
 
     set_epochs(page, "End")
     page.get_by_role("button", name="Train", exact=True).click()
-    wait_for_progress(page, "Epoch 2 of 100")
+    wait_for_progress(page, "epoch 1.")  # the running loss inside the second epoch
     page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_text("Stopped: the model and curves so far are kept.").wait_for(timeout=60_000)
     wait_idle(page)
@@ -81,11 +81,11 @@ def test_a_second_training_waits_in_the_queue(server, browser):
             open_page(pg, server.url, "training")
         set_epochs(pages[0], "End")  # a long run that holds the only training slot
         pages[0].get_by_role("button", name="Train", exact=True).click()
-        wait_for_progress(pages[0], "Epoch 1 of 100")
+        wait_for_progress(pages[0], "epoch 0.")
         pages[1].get_by_role("button", name="Train", exact=True).click()
-        pages[1].get_by_text("Queued: 1 training(s) already running").wait_for(timeout=30_000)
+        pages[1].get_by_text("Queued: position 1 on this server").wait_for(timeout=30_000)
         pages[0].get_by_role("button", name="Stop", exact=True).click()  # frees the slot: the queued run starts
-        wait_for_progress(pages[1], "of 10: batch", 60_000)
+        wait_for_progress(pages[1], "epoch 0.", 60_000)
         pages[1].get_by_role("button", name="Stop", exact=True).click()
         wait_idle(pages[1])
         assert exceptions(pages[0]) == [] and exceptions(pages[1]) == []
