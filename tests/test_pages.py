@@ -11,7 +11,7 @@ TIMEOUT = 120
 
 
 @pytest.fixture
-def app(mnist):  # the mnist fixture makes sure the data is cached before the app starts
+def app(mnist, fresh_streamlit_caches):  # mnist: the data is in this run's cache before the app starts
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
 
 
