@@ -23,8 +23,9 @@ run: venv
 serve: HOST = 0.0.0.0
 serve: run
 
+# Layers in order (unit, AppTest, browser, load); line coverage of the core and the pages at the end.
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
 
 lint: venv
 	$(VENV)/bin/ruff check .

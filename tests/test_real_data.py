@@ -27,3 +27,8 @@ def test_notebook_split_sizes(mnist_split):
     assert len(mnist_split.y_train) == 60000 and len(mnist_split.y_test) == 10000
     binary = problems.binary_problem(mnist_split, (7, 9))
     assert (len(binary.y_train), len(binary.y_test)) == (12218, 2033)
+
+
+def test_this_run_has_its_own_cache(run_cache, mnist):
+    assert run_cache.name.startswith("mnistlab-test-cache-") and run_cache.is_dir()
+    assert mnist.source.startswith("cache") and (run_cache / "mnist.npz").exists()
