@@ -55,7 +55,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def layer(item: pytest.Item) -> int:
     path = Path(str(item.fspath))
-    if "load" in item.keywords or path.name == "test_load.py":
+    if "load" in item.keywords or "load" in path.parts or path.name == "test_load.py":
         return 3
     if "e2e" in path.parts or "e2e" in item.keywords:
         return 2

@@ -3,8 +3,11 @@
 import pytest
 
 from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
+from mnistlab.models import nets
+from mnistlab.ui.widgets import OPTIMIZER_LABELS
 
 pytestmark = pytest.mark.e2e
+NETWORKS = {label: name for name, label in nets.MODELS.items()}
 
 
 def set_epochs(page, key: str) -> None:
@@ -19,8 +22,10 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option).click()
     page.wait_for_selector(f'input[role=combobox][aria-label="{label}"][value="{option}"]')
-    page.wait_for_timeout(500)  # the preset of the new network lands in the widgets on this rerun
     wait_idle(page)
+    if label == "Network":  # its preset lands in the other widgets (an on_change callback): wait for it
+        preset = OPTIMIZER_LABELS[nets.PRESETS[NETWORKS[option]]["optimizer"]]
+        page.wait_for_selector(f'input[role=combobox][aria-label="Optimiser"][value="{preset}"]')
 
 
 def wait_for_progress(page, text: str, timeout_ms: int = 120_000) -> None:
@@ -84,7 +89,8 @@ def test_a_second_training_waits_in_the_queue(server, browser):
         wait_for_progress(pages[0], "Epoch 1 of 100")
         pages[1].get_by_role("button", name="Train", exact=True).click()
         pages[1].get_by_text("Queued: 1 training(s) already running").wait_for(timeout=30_000)
-        pages[0].get_by_role("button", name="Stop", exact=True).click()  # frees the slot: the queued run starts
+        # Stop frees the slot: the queued run starts.
+        pages[0].get_by_role("button", name="Stop", exact=True).click()
         wait_for_progress(pages[1], "of 10: batch", 60_000)
         pages[1].get_by_role("button", name="Stop", exact=True).click()
         wait_idle(pages[1])
