@@ -23,24 +23,28 @@ _run_cache: Path | None = None
 _previous_cache_env: str | None = None
 
 
-def seed_cache(source: Path, target: Path) -> None:
-    """Only the datasets: a cached default model or reproduce file would hide the first-start paths."""
+def seed_cache(source: Path, target: Path, patterns: tuple[str, ...] = ("*.npz",)) -> None:
+    """By default only the datasets: a cached default model or reproduce file would hide the first-start
+    paths. MNISTLAB_TEST_REUSE_MODELS=1 also takes the machine's trained default models (a slow machine
+    then skips their first training, which is minutes of CPU)."""
     target.mkdir(parents=True, exist_ok=True)
-    for npz in sorted(source.glob("*.npz")):
-        try:
-            os.link(npz, target / npz.name)
-        except OSError:  # another file system
-            shutil.copy2(npz, target / npz.name)
+    for found in sorted(f for pattern in patterns for f in source.glob(pattern)):
+        if found.suffix == ".npz":  # rewritten only by an atomic replace, never in place: a link is safe
+            try:
+                os.link(found, target / found.name)
+                continue
+            except OSError:  # another file system
+                pass
+        shutil.copy2(found, target / found.name)  # a damaged model is rewritten in place: never link it
 
 
 def pytest_configure(config: pytest.Config) -> None:
     global _run_cache, _previous_cache_env
     _previous_cache_env = os.environ.get("MNISTLAB_CACHE_DIR")
     machine_cache = datasets.cache_dir()
-    # The seeded files are hard links: a test that rewrote one in place would damage the user's cache,
-    # but write_cache replaces files atomically (a new inode), so it never does.
     _run_cache = Path(tempfile.mkdtemp(prefix="mnistlab-test-cache-"))
-    seed_cache(machine_cache, _run_cache)
+    reuse_models = os.environ.get("MNISTLAB_TEST_REUSE_MODELS") == "1"
+    seed_cache(machine_cache, _run_cache, ("*.npz", "*-default-*.pt") if reuse_models else ("*.npz",))
     os.environ["MNISTLAB_CACHE_DIR"] = str(_run_cache)  # inherited by `streamlit run` in the browser tests
 
 
