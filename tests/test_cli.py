@@ -249,3 +249,27 @@ def test_unwritable_results_file_still_prints_everything(tmp_path):
     garbled.write_text("{not json")
     reproduce.save({"a": 1}, garbled)
     assert json.loads(garbled.read_text()) == {"a": 1}
+
+
+def test_reproduce_benchmarks_part_on_a_slice(capsys, small, monkeypatch):
+    from sklearn.neural_network import MLPClassifier
+
+    from mnistlab.models import mlp_epochs
+
+    monkeypatch.setattr(classic, "LOGREG_784_GRID", {"C": [0.1, 1]})
+    monkeypatch.setattr(classic, "KNN_KS", (1, 3))
+    monkeypatch.setattr(mlp_epochs, "notebook_mlp", lambda: MLPClassifier((16,), max_iter=30, random_state=0))
+    code, out, err = run(capsys, "reproduce", "--part", "benchmarks", "--json")
+    assert code == 0 and "multiclass.mlp" in err
+    assert out["binary784.logreg.best_C"] in (0.1, 1) and out["binary784.knn.best_k"] in (1, 3)
+    assert out["multiclass.mlp.epochs"] == 30
+    _, X, y = small
+    full = problems.train_test(X, y)
+    pair = problems.pair_784(full)
+    k = out["binary784.knn.best_k"]
+    pred = KNeighborsClassifier(k, algorithm="brute").fit(pair.X_train, pair.y_train).predict(pair.X_test)
+    assert out["binary784.knn.test_error_pct"] == pytest.approx(100 * np.mean(pred != pair.y_test))
+    ten = problems.ten_classes(full)
+    pred = KNeighborsClassifier(1, algorithm="brute").fit(ten.X_train, ten.y_train).predict(ten.X_test)
+    assert out["multiclass.knn1.test_error_pct"] == pytest.approx(100 * np.mean(pred != ten.y_test))
+    assert "notebook.binary2d.logreg.test_error_pct" not in out  # only parts that were run are compared
