@@ -159,7 +159,8 @@ def test_ten_concurrent_sessions(mnist):
     try:
         # One student first fills the caches every session shares (data, maps, models, neighbour index),
         # so what the load adds on top is the sessions' own.
-        alone, _ = in_own_loop(run_load(server.url, 1))
+        in_own_loop(run_load(server.url, 1))
+        alone, _ = in_own_loop(run_load(server.url, 1))  # the reference: one student on warm caches
         time.sleep(TTL_S + 3)  # the TTL is the server's timer: nothing to wait on from outside
         baseline = rss_mb(server.process.pid)
         sampler = RssSampler(server.process.pid)
