@@ -9,6 +9,7 @@ from sklearn.neighbors import KNeighborsClassifier
 from streamlit.testing.v1 import AppTest
 
 from mnistlab.data import problems
+from mnistlab.models import training
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
@@ -109,3 +110,25 @@ def test_draw_page_blank_canvas_gets_a_hint(app):
     app.switch_page("pages/draw.py").run()
     assert not app.exception
     assert any("Draw a digit on the black canvas" in i.value for i in app.info)
+
+
+def test_training_page_continues_from_the_current_model(app, mnist_split):
+    app.switch_page("pages/training.py").run()
+    app.selectbox(key="train-model").set_value("linear").run()
+    app.slider(key="train-epochs").set_value(1).run()
+    app.button(key="train-start").click().run()
+    app.run()  # the toggle was drawn before that run trained anything: it is enabled on the next rerun
+    app.toggle(key="train-resume").set_value(True).run()
+    app.button(key="train-start").click().run()
+    assert not app.exception
+    runs = app.table[0].value
+    assert list(runs["model"]) == ["linear", "linear"] and list(runs["status"]) == ["finished", "finished"]
+    # The same two runs done here: the second starts from the first one's weights.
+    row = runs.iloc[0]
+    config = training.TrainConfig(model="linear", optimizer=row["optimizer"], lr=float(row["lr"]),
+                                  batch_size=int(row["batch"]), epochs=1)
+    tensors = problems.to_tensors(problems.ten_classes(mnist_split))
+    first = training.train(config, tensors)
+    second = training.train(config, tensors, model=first.model)
+    expected = [round(first.final.val_error_pct, 2), round(second.final.val_error_pct, 2)]
+    assert list(runs["test error (%)"].astype(float)) == expected
