@@ -29,8 +29,9 @@ serve: venv
 		REPLICAS=$(REPLICAS) PORT=$(PORT) HOST=$(HOST) VENV=$(VENV) deploy/serve_replicas.sh $(REPLICAS); \
 	fi
 
+# Layers in order (unit, AppTest, browser, load); line coverage of the core and the pages at the end.
 test: venv
-	$(PY) -m pytest
+	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -42,8 +42,8 @@ class Server:
     def __init__(self, env: dict | None = None):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
+        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+               "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true"]
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"streamlit-{self.port}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
@@ -60,10 +60,15 @@ class Server:
         self.log.close()
 
 
+# Idle means the script has finished AND the page shows its output: while a rerun's deltas are still being
+# applied, the elements it has not redrawn yet are marked stale.
+PAGE_IDLE = ("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+             " && document.querySelector('[data-stale=true]') === null")
+
+
 def wait_idle(pg, timeout_ms: int = 120_000) -> None:
-    """Wait until the script (and its fragments) has finished running."""
-    pg.wait_for_selector("[data-testid=stApp][data-test-script-state=notRunning]", timeout=timeout_ms)
-    pg.wait_for_timeout(300)
+    """Wait until the script (and its fragments) has finished running and the page has been redrawn."""
+    pg.wait_for_function(PAGE_IDLE, timeout=timeout_ms)
 
 
 def open_page(pg, url: str, path: str = "") -> None:

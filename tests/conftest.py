@@ -1,18 +1,104 @@
+"""Shared fixtures, the per-run data cache, and the order of the layers.
+
+Every run gets its own MNISTLAB_CACHE_DIR, seeded once from the machine's cache (hard links, so no
+copy of 55 MB): tests never write into the user's cache, and first-start paths (the default model's
+first training, a reproduce file, a fetch into an empty cache) really run here.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from mnistlab.data import datasets, problems
 
+# Unit tests first, then AppTest, then the browser and load layers: a core failure shows in seconds.
+APPTEST_FILES = ("test_pages.py", "test_classroom.py", "test_class_board_page.py", "test_pages_app.py")
+_run_cache: Path | None = None
+_previous_cache_env: str | None = None
+
+
+def seed_cache(source: Path, target: Path, patterns: tuple[str, ...] = ("*.npz",)) -> None:
+    """By default only the datasets: a cached default model or reproduce file would hide the first-start
+    paths. MNISTLAB_TEST_REUSE_MODELS=1 also takes the machine's trained default models (a slow machine
+    then skips their first training, which is minutes of CPU)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for found in sorted(f for pattern in patterns for f in source.glob(pattern)):
+        if found.suffix == ".npz":  # rewritten only by an atomic replace, never in place: a link is safe
+            try:
+                os.link(found, target / found.name)
+                continue
+            except OSError:  # another file system
+                pass
+        shutil.copy2(found, target / found.name)  # a damaged model is rewritten in place: never link it
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    global _run_cache, _previous_cache_env
+    _previous_cache_env = os.environ.get("MNISTLAB_CACHE_DIR")
+    machine_cache = datasets.cache_dir()
+    _run_cache = Path(tempfile.mkdtemp(prefix="mnistlab-test-cache-"))
+    reuse_models = os.environ.get("MNISTLAB_TEST_REUSE_MODELS") == "1"
+    seed_cache(machine_cache, _run_cache, ("*.npz", "*-default-*.pt") if reuse_models else ("*.npz",))
+    os.environ["MNISTLAB_CACHE_DIR"] = str(_run_cache)  # inherited by `streamlit run` in the browser tests
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if _previous_cache_env is None:
+        os.environ.pop("MNISTLAB_CACHE_DIR", None)
+    else:
+        os.environ["MNISTLAB_CACHE_DIR"] = _previous_cache_env
+    if _run_cache is not None:
+        shutil.rmtree(_run_cache, ignore_errors=True)
+
+
+def layer(item: pytest.Item) -> int:
+    path = Path(str(item.fspath))
+    if "load" in item.keywords or "load" in path.parts or path.name == "test_load.py":
+        return 3
+    if "e2e" in path.parts or "e2e" in item.keywords:
+        return 2
+    if path.name in APPTEST_FILES:
+        return 1
+    return 0
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
+                                  items: list[pytest.Item]) -> None:
+    items.sort(key=layer)  # stable: within a layer, the files keep their order
+
 
 @pytest.fixture(scope="session")
-def mnist() -> datasets.Dataset:
-    """The real dataset (fetched once per machine, then from the cache)."""
+def run_cache() -> Path:
+    """This run's data cache (MNISTLAB_CACHE_DIR)."""
+    return datasets.cache_dir()
+
+
+@pytest.fixture(scope="session")
+def mnist(run_cache) -> datasets.Dataset:
+    """The real dataset, from this run's cache (fetched into it if the machine had none)."""
     return datasets.load_mnist()
 
 
 @pytest.fixture(scope="session")
 def mnist_split(mnist) -> problems.Split:
-    return problems.train_test(mnist.X, mnist.y)
+    return problems.full_split(mnist)
+
+
+@pytest.fixture
+def fresh_streamlit_caches():
+    """AppTest runs share Streamlit's caches within one process; without this, a page test could pass
+    only because an earlier test computed (or trained) something for it."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
 
 
 def random_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from mnistlab.data import datasets
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
+pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
 PAGES = ["pages/home.py", "pages/data.py", "pages/binary_2d.py", "pages/binary_784.py", "pages/multiclass.py",
          "pages/training.py", "pages/draw.py", "pages/results.py"]
 

@@ -90,7 +90,8 @@ def test_every_source_failing_lists_attempts_and_fix(tmp_path, small):
         datasets.load_dataset(spec, data_path=tmp_path / "missing.npz", cache=tmp_path,
                           fetchers=[failing("mirror A"), failing("mirror B")])
     message = str(info.value)
-    for expected in ("missing.npz does not exist", "mirror A is down", "mirror B is down", "How to fix: fix it"):
+    for expected in ("missing.npz does not exist", "mirror A is down", "mirror B is down",
+                     "How to fix: fix it"):
         assert expected in message
 
 
@@ -123,3 +124,24 @@ def test_scaling_is_fitted_on_training_data_only():
     lo, hi = X[:80, col].min(), X[:80, col].max()
     expected = -0.5 + (X[80:, col].astype(float) - lo) / (hi - lo)
     np.testing.assert_allclose(scaled.X_test[:, col], expected)
+
+
+@pytest.mark.parametrize(("name", "variable"), [("mnist", "MNISTLAB_DATA"),
+                                               ("fashion", "MNISTLAB_FASHION_DATA")])
+def test_each_dataset_reads_its_own_environment_variable(tmp_path, monkeypatch, name, variable):
+    from tests.test_sources import write_idx_folder
+
+    X, y = random_digits(N, seed=5)
+    (tmp_path / "idx").mkdir()
+    write_idx_folder(tmp_path / "idx", X, y, n_train=30)
+    spec = datasets.DatasetSpec(name, f"{name} fixture", datasets.DIGIT_NAMES, n_samples=N)
+    for other in ("MNISTLAB_DATA", "MNISTLAB_FASHION_DATA"):
+        monkeypatch.delenv(other, raising=False)
+    monkeypatch.setenv(variable, str(tmp_path / "idx"))
+    ds = datasets.load_dataset(spec, cache=tmp_path / "cache", fetchers=[])
+    assert ds.source == f"file {tmp_path / 'idx'}"
+    np.testing.assert_array_equal(ds.X, X)
+    other = "fashion" if name == "mnist" else "mnist"
+    other_spec = datasets.DatasetSpec(other, "other", datasets.DIGIT_NAMES, n_samples=N)
+    with pytest.raises(datasets.DataUnavailable):  # the other dataset's variable is not read
+        datasets.load_dataset(other_spec, cache=tmp_path / "cache", fetchers=[])

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from mnistlab.data import problems
 from mnistlab.models import mlp_epochs
@@ -17,7 +18,13 @@ def test_epoch_training_reports_stops_and_scores(mnist_split):
     mlp_epochs.fit_by_epoch(model, s.X_train, s.y_train, log=log, should_stop=lambda: len(log.losses) >= 6)
     assert len(log.losses) == 6 and log.losses[5] < log.losses[2]
     scores = mlp_epochs.score(model, s.X_test, s.y_test)
-    assert 0 < scores["test_error_pct"] < 50 and scores["test_nll"] > 0
+    # The notebook's definitions, computed here from the model's own probabilities.
+    proba = model.predict_proba(s.X_test)
+    assert scores["test_error_pct"] == 100 * np.mean(model.classes_[proba.argmax(1)] != s.y_test)
+    rows = np.arange(len(s.y_test))
+    assert scores["test_nll"] == pytest.approx(-np.log(proba[rows, np.searchsorted(model.classes_, s.y_test)]
+                                                          + 1e-15).sum())
+    assert scores["n_test"] == 200
 
 
 def test_convergence_rule():

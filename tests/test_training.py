@@ -26,7 +26,15 @@ def test_one_epoch_of_every_model_reports_metrics(tensors, model):
     result = training.train(config, tensors, on_epoch=lambda m, r: seen.append(m))
     assert len(seen) == 1 and seen[0].epoch == 1 and result.history == seen
     m = seen[0]
-    assert m.train_loss > 0 and 0 <= m.val_error_pct < 90 and m.epoch_s > 0 and m.samples_per_s > 0
+    assert m.epoch_s > 0 and m.samples_per_s > 0
+    # The reported numbers are what the returned model does, recomputed here without the loop's evaluate().
+    model = result.model.eval()
+    with torch.no_grad():
+        for X, y, loss, error in ((tensors.X_train, tensors.y_train, m.train_loss, m.train_error_pct),
+                                  (tensors.X_val, tensors.y_val, m.val_loss, m.val_error_pct)):
+            logits = model(X)
+            assert loss == pytest.approx(torch.nn.functional.cross_entropy(logits, y).item(), rel=1e-4)
+            assert error == pytest.approx(100 * (logits.argmax(1) != y).double().mean().item())
 
 
 def test_learning_reduces_the_loss_and_gd_uses_the_full_batch(tensors):
@@ -42,8 +50,8 @@ def test_stop_flag_stops_at_a_batch_boundary_and_keeps_the_model(tensors):
     config = training.TrainConfig(model="mlp", epochs=3, batch_size=64)
     result = training.new_result(config)
     before = {k: v.clone() for k, v in result.model.state_dict().items()}
-    training.train(config, tensors, on_batch=lambda b, n: steps.append(b), should_stop=lambda: len(steps) >= 5,
-                   result=result)
+    training.train(config, tensors, on_batch=lambda b, n: steps.append(b),
+                   should_stop=lambda: len(steps) >= 5, result=result)
     assert result.stopped and steps == [1, 2, 3, 4, 5] and result.history == []
     assert any(not torch.equal(before[k], v) for k, v in result.model.state_dict().items())
 
@@ -100,8 +108,10 @@ def test_autograd_check_matches_the_formula():
 
 
 def test_bf16_mixed_precision_learns_like_float32(tensors):
-    runs = {p: training.train(training.TrainConfig(model="mlp", epochs=3, batch_size=64, lr=1e-3, precision=p), tensors)
-            for p in training.PRECISIONS}
+    def config(precision: str) -> training.TrainConfig:
+        return training.TrainConfig(model="mlp", epochs=3, batch_size=64, lr=1e-3, precision=precision)
+
+    runs = {p: training.train(config(p), tensors) for p in training.PRECISIONS}
     for result in runs.values():
         assert result.history[-1].train_loss < result.history[0].train_loss
     assert abs(runs["bf16"].final.val_error_pct - runs["fp32"].final.val_error_pct) < 5

@@ -69,7 +69,8 @@ def read_idx(path: Path) -> np.ndarray:
     shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     expected = int(np.prod(shape))
     if len(raw) - header != expected:
-        raise SourceUnavailable(f"{path.name} holds {len(raw) - header} bytes, its header promises {expected}")
+        raise SourceUnavailable(f"{path.name} holds {len(raw) - header} bytes, "
+                                f"its header promises {expected}")
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -113,8 +114,11 @@ def as_uint8_pixels(X: np.ndarray, what: str) -> np.ndarray:
 
 def as_uint8_labels(y: np.ndarray, what: str) -> np.ndarray:
     y = np.asarray(y)
-    if y.dtype.kind in "US":  # OpenML gives labels as strings
-        y = y.astype(np.int64)
+    if y.dtype.kind in "USO":  # OpenML gives labels as strings, in an object array when as_frame=False
+        try:
+            y = y.astype(np.int64)
+        except (TypeError, ValueError) as exc:
+            raise SourceUnavailable(f"{what}: labels must be digits 0-9 ({exc})") from exc
     if y.ndim != 1 or y.min() < 0 or y.max() > 9:
         raise SourceUnavailable(f"{what}: labels must be a vector of digits 0-9")
     return y.astype(np.uint8)

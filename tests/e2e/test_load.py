@@ -1,8 +1,11 @@
 """N browser sessions at once on loopback, each doing the common things; bounded in count and time.
 
-Records the server's peak RSS, p50/p95 of the interactions and exceptions (must be none), then
-closes the sessions and checks that their memory is released after the disconnected-session TTL.
-Figures are printed (run with -s) and saved to test-artifacts/load.json.
+Asserts no exception, every interaction done by every student, a lost key press recovered by one more
+press, and each interaction's median under load within the cost of running the sessions one after
+another (measured against one student alone in the same run). The server's RSS (baseline, peak, after
+the sessions, after the disconnected-session TTL) is recorded, not asserted: CPython and glibc keep
+freed memory in the process, so RSS cannot show whether session state was released. Figures are
+printed (run with -s) and saved to test-artifacts/load.json.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import time
 
 import pytest
 
-from benchmarks.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, Server
+from benchmarks.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PAGE_IDLE, Server
 from tests.e2e.conftest import require_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.load]
@@ -48,8 +51,7 @@ async def settled(page, last_text: str) -> None:
     """Wait until the page's first run has drawn ``last_text`` and finished: a key pressed earlier can be
     lost when the run redraws its widget (the app's state reads 'notRunning' before the run starts)."""
     await page.get_by_text(last_text).first.wait_for(timeout=180_000)
-    await page.wait_for_selector(STATE_IDLE, timeout=180_000)
-    await page.wait_for_timeout(300)
+    await page.wait_for_function(PAGE_IDLE, timeout=180_000)
 
 
 async def timed(page, action, done_selector_or_text) -> float:
@@ -115,7 +117,8 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='1']")
     await page.wait_for_selector(STATE_IDLE)
     try:
-        times["training"].append(await timed(page, page.get_by_role("button", name="Train", exact=True).click, "1 / 1"))
+        train = page.get_by_role("button", name="Train", exact=True)
+        times["training"].append(await timed(page, train.click, "1 / 1"))
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / f"load-student-{i}.png"), full_page=True)
@@ -131,8 +134,8 @@ async def run_load(url: str, sessions: int) -> tuple[dict, int]:
     times: dict[str, list[float]] = {"slider": [], "draw": [], "training": [], "slider retries": []}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        errors = await asyncio.wait_for(asyncio.gather(*(student(browser, url, i, times) for i in range(sessions))),
-                                        timeout=600)
+        students = (student(browser, url, i, times) for i in range(sessions))
+        errors = await asyncio.wait_for(asyncio.gather(*students), timeout=600)
         await browser.close()
     return times, sum(errors)
 
@@ -157,7 +160,8 @@ def test_ten_concurrent_sessions(mnist):
         # One student first fills the caches every session shares (data, maps, models, neighbour index),
         # so what the load adds on top is the sessions' own.
         in_own_loop(run_load(server.url, 1))
-        time.sleep(TTL_S + 3)
+        alone, _ = in_own_loop(run_load(server.url, 1))  # the reference: one student on warm caches
+        time.sleep(TTL_S + 3)  # the TTL is the server's timer: nothing to wait on from outside
         baseline = rss_mb(server.process.pid)
         sampler = RssSampler(server.process.pid)
         sampler.start()
@@ -168,19 +172,25 @@ def test_ten_concurrent_sessions(mnist):
         released = rss_mb(server.process.pid)
     finally:
         server.stop()
+    retries = times.pop("slider retries")
+    alone.pop("slider retries", None)
     report = {
         "sessions": SESSIONS, "exceptions": errors,
         "rss_mb": {"baseline": round(baseline), "peak": round(sampler.peak), "after_load": round(after_load),
                    "after_ttl": round(released)},
-        "slider_retries": len(times.pop("slider retries")),
-        **{name: {"p50_s": round(statistics.median(v), 2), "p95_s": round(percentile(v, 0.95), 2), "n": len(v)}
-           for name, v in times.items()},
+        "slider_retries": len(retries),
+        "alone_p50_s": {name: round(statistics.median(v), 2) for name, v in alone.items() if v},
+        **{name: {"p50_s": round(statistics.median(v), 2), "p95_s": round(percentile(v, 0.95), 2),
+                  "n": len(v)} for name, v in times.items()},
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(report, indent=2))
     print(json.dumps(report))
     assert errors == 0
     assert all(len(v) == SESSIONS for v in times.values())
-    # Session state (trained models, canvases) does not pile up: after the sessions expire the server
-    # holds at most half of what the load added on top of the shared caches (plus allocator slack).
-    assert released - baseline <= 0.5 * (sampler.peak - baseline) + 64, report
+    assert max(retries, default=0) <= 1, report  # a press lost in a redraw is taken by the next one
+    for name, v in times.items():
+        # SESSIONS students at once on a shared CPU may take SESSIONS times as long as one, never more
+        # (more would mean the sessions slow each other beyond sharing the CPU; trainings queue).
+        single = statistics.median(alone[name])
+        assert statistics.median(v) <= SESSIONS * single + 2.0, (name, single, report)

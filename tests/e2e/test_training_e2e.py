@@ -3,8 +3,11 @@
 import pytest
 
 from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
+from mnistlab.models import nets
+from mnistlab.ui.widgets import OPTIMIZER_LABELS
 
 pytestmark = pytest.mark.e2e
+NETWORKS = {label: name for name, label in nets.MODELS.items()}
 
 
 def set_epochs(page, key: str) -> None:
@@ -19,8 +22,10 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("combobox", name=label).click()
     page.get_by_role("option", name=option).click()
     page.wait_for_selector(f'input[role=combobox][aria-label="{label}"][value="{option}"]')
-    page.wait_for_timeout(500)  # the preset of the new network lands in the widgets on this rerun
     wait_idle(page)
+    if label == "Network":  # its preset lands in the other widgets (an on_change callback): wait for it
+        preset = OPTIMIZER_LABELS[nets.PRESETS[NETWORKS[option]]["optimizer"]]
+        page.wait_for_selector(f'input[role=combobox][aria-label="Optimiser"][value="{preset}"]')
 
 
 def wait_for_progress(page, text: str, timeout_ms: int = 120_000) -> None:

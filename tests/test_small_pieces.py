@@ -1,0 +1,36 @@
+"""Small pieces the larger tests pass by: unknown networks, PCA coordinates, devices."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.decomposition import PCA
+
+from mnistlab.data import pca
+from mnistlab.models import devices, nets
+
+
+def test_an_unknown_network_is_refused_with_the_choices():
+    with pytest.raises(ValueError, match=r"unknown model 'vgg'; choose from \['cnn', 'linear', 'mlp'\]"):
+        nets.build("vgg")
+
+
+@pytest.mark.parametrize("name", list(nets.MODELS))
+def test_every_network_maps_784_pixels_to_10_scores(name):
+    assert nets.build(name)(torch.zeros(3, 784)).shape == (3, 10)
+
+
+def test_projection_is_sklearns_transform():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(200, 12)) @ rng.normal(size=(12, 12))
+    ours = pca.fit_full_pca(X)
+    reference = PCA().fit(X).transform(X[:5])[:, :3]
+    # Components are defined up to sign: compare each coordinate's magnitude and the sign pattern per axis.
+    projected = pca.project(ours, X[:5], 3)
+    np.testing.assert_allclose(np.abs(projected), np.abs(reference), atol=1e-8)
+    signs = np.sign(projected[0] * reference[0])
+    np.testing.assert_allclose(projected * signs, reference, atol=1e-8)
+
+
+def test_an_unknown_device_is_refused_by_name():
+    with pytest.raises(devices.DeviceUnavailable, match="Cannot train on tpu: unknown device 'tpu'"):
+        devices.resolve_device("tpu")
