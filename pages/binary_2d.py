@@ -16,7 +16,9 @@ st.title("Binary classification on two PCA components")
 sidebar.explain("The notebook's exercise 2: two classes, pixels scaled to (-0.5, 0.5) and projected on the first "
             "two principal components, both fitted on the training split only. Move a knob and the map redraws.")
 
-pair = widgets.pair_controls(names).pair
+# On the projector the map and its numbers must fit 720 px: the pair moves to the sidebar.
+with st.sidebar if settings.presenter else st.container():
+    pair = widgets.pair_controls(names).pair
 pair_names = (names[pair[0]], names[pair[1]])
 problem = recipe.pair_2d(settings.dataset, pair)
 
@@ -38,14 +40,16 @@ def playground() -> None:
         a.metric("Test error", f"{scores.test_error_pct:.2f} %", help=f"{scores.n_test:,} test images")
         b.metric("Test NLL (sum)", f"{scores.test_nll:,.1f}", help="Negative log-likelihood summed over the test set")
         c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
-        st.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. Drawn: {len(y[::every]):,} of "
-                   f"{len(y):,} {shown} points over P({pair_names[1]}); magenta line: P = 0.5.")
     results_log.record(results.ResultRow(
         page="Binary 2-D", model=choice.describe(), features=f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
         parameters=choice.describe().split(", ", 1)[-1], n_train=scores.n_train,
         test_error_pct=scores.test_error_pct, test_nll=scores.test_nll, fit_s=scores.fit_s))
-    fig = figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every], pair_names)
-    charts.plotly(chart, fig, key="map", config={"displaylogo": False})
+    fig = figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every], pair_names,
+                                         colours=figures.class_colours(pair),
+                                         height=430 if settings.presenter else 560)  # 430: fits 720 px
+    charts.plotly(chart, fig, grow=False, key="map", config={"displaylogo": False})
+    chart.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
+                  f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); black line: P = 0.5.")
 
 
 playground()

@@ -97,32 +97,44 @@ def explained_variance_figure(ratio: np.ndarray, reach: dict, n_show: int = 100,
                  legend=dict(orientation="h", y=-0.18, x=1, xanchor="right"))
 
 
-def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
-                           title: str = "", height: int = 560) -> go.Figure:
-    """P(class 1) and the points as one image, the P = 0.5 boundary as a contour line on top.
+def class_colours(classes: Sequence[int]) -> tuple[str, ...]:
+    """Each class's colour everywhere in the dashboard (the Data page's scatter, the maps)."""
+    return tuple(PALETTE[int(k) % len(PALETTE)] for k in classes)
 
-    The contour carries the hover (P in whole percent); two empty traces give the points a legend.
+
+def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
+                           title: str = "", height: int = 560,
+                           colours: tuple[str, str] = (PALETTE[0], PALETTE[1])) -> go.Figure:
+    """P(class 1) as a faded image, the points as crisp markers in their class colours, the P = 0.5
+    boundary as a contour line on top. Both axes are principal components in the same units, so one
+    unit is as long on each (a stretched map would misstate the distances the models use).
+
+    The contour carries the hover (P in whole percent).
     """
-    bounds = (xs[0], xs[-1], ys[0], ys[-1])
-    colours = ("#08306b", "#67000d")
-    image = raster.probability_image(p, bounds, points, labels, colours)
+    scale = raster.two_class_scale(colours)
+    image = raster.probability_image(p, scale)
     percent = np.rint(100 * p).astype(np.uint8)
     fig = go.Figure([
-        # A 2x2 stand-in carries the colour bar; the picture itself is the image below.
-        go.Heatmap(x=xs[[0, -1]], y=ys[[0, -1]], z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale="RdBu_r",
-                   opacity=0, hoverinfo="skip", colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.8)),
+        # A 2x2 stand-in carries the colour bar (the same faded scale); the picture itself is the image below.
+        go.Heatmap(x=xs[[0, -1]], y=ys[[0, -1]], z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale=scale,
+                   opacity=0, hoverinfo="skip",
+                   colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.75, thickness=16,
+                                 outlinewidth=1, outlinecolor="#9aa0a6")),
         go.Contour(x=xs, y=ys, z=percent, showscale=False,
-                   contours=dict(start=50, end=50, size=1, coloring="none"), line=dict(color="#ff00ff", width=3),
+                   contours=dict(start=50, end=50, size=1, coloring="none"),
+                   line=dict(color="#111827", width=3),
                    name="P = 0.5", showlegend=True,
                    hovertemplate=f"P({names[1]}) = %{{z}} %<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"),
-        *[go.Scatter(x=[None], y=[None], mode="markers", name=str(names[k]),
-                     marker=dict(size=9, color=colours[k], line=dict(color="white", width=1))) for k in (0, 1)],
+        *scatter_by_class(points, labels, list(names), size=7, opacity=0.9, colors=colours, outline=True),
     ])
     fig.add_layout_image(source=raster.to_data_uri(image), xref="x", yref="y", x=xs[0], y=ys[-1],
                          sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0], sizing="stretch", layer="below")
-    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
-    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
-    return style(fig, title, height=height, legend=dict(orientation="h", y=-0.12, x=0))
+    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]], showgrid=False, zeroline=False,
+                     constrain="domain")
+    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]], showgrid=False, zeroline=False,
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+    style(fig, title, height=height, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, itemsizing="constant"))
+    return fig.update_layout(margin=dict(t=40, b=50))
 
 
 def cv_curve_figure(x: Sequence[float], errors: Sequence[float], xlabel: str, log_x: bool = True,
