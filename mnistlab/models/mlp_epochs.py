@@ -65,9 +65,10 @@ def train_one_epoch(model: MLPClassifier, X: np.ndarray, y: np.ndarray, log: Epo
     generator = _one_generator(model)
     if log.order is None or len(log.order) != len(y):
         log.order = np.arange(len(y))
+    classes = np.unique(y) if classes is None else np.asarray(classes)
     start = time.perf_counter()
     generator.last_order = None
-    model.partial_fit(X[log.order], y[log.order], classes=np.unique(y) if classes is None else np.asarray(classes))
+    model.partial_fit(X[log.order], y[log.order], classes=classes)
     if generator.last_order is not None:
         log.order = log.order[generator.last_order]
     log.seconds.append(time.perf_counter() - start)
