@@ -1,11 +1,14 @@
 """Draw a digit: see what the model sees, and what every available model predicts."""
 
+import hashlib
+
 import numpy as np
 import streamlit as st
 
 from mnistlab.data import mnist_style
+from mnistlab.data.latest_input import LatestInput
 from mnistlab.models import inference
-from mnistlab.ui import charts, provision, recipe, runs, shared, sidebar
+from mnistlab.ui import charts, keys, provision, recipe, runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
@@ -24,19 +27,33 @@ def lab() -> None:
         with tab_draw:
             from streamlit_drawable_canvas import st_canvas  # needs a running Streamlit, so imported here
 
-            canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", height=280, width=280,
-                               drawing_mode="freedraw", return_image_data=True, key="canvas")
-            st.caption("Draw with the mouse. Hover the canvas for its toolbar: undo, redo, clear (bin).")
+            # The canvas's own toolbar is hidden: invisible until hovered, it swallowed strokes started over
+            # the canvas's top right corner and covered the Upload tab. A Clear button replaces it.
+            round_ = st.session_state.setdefault(keys.DRAW_CANVAS_ROUND, 0)
+            canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
+                               height=280, width=280, drawing_mode="freedraw", return_image_data=True,
+                               display_toolbar=False,
+                               key=f"canvas-{round_}")
+            st.button("Clear the canvas", key="draw-clear", on_click=lambda: st.session_state.update(
+                {keys.DRAW_CANVAS_ROUND: round_ + 1}))
         with tab_upload:
             upload = st.file_uploader("PNG or JPEG, one digit, up to 5 MB", type=["png", "jpg", "jpeg"], key="draw-upload")
-    ink = None
-    if upload is not None:
+    drawn = mnist_style.ink_from_rgba(canvas.image_data) if canvas.image_data is not None else None
+    drawn = drawn if drawn is not None and drawn.max() > mnist_style.INK_THRESHOLD else None
+    chooser = st.session_state.setdefault(keys.DRAW_INPUT, LatestInput())
+    source = chooser.update(canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),
+                            upload=None if upload is None else upload.file_id)
+    ink = drawn
+    if source == "upload":
         try:
             ink = mnist_style.ink_from_upload(upload.getvalue())
         except mnist_style.BadImage as exc:
             left.error(str(exc))
-    elif canvas.image_data is not None:
-        ink = mnist_style.ink_from_rgba(canvas.image_data)
+            ink = None
+        left.caption(f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing "
+                     "instead.")
+    elif source == "canvas" and upload is not None:
+        left.caption("Predicting from your drawing (drawn after the upload); upload again to use a file.")
     steps = mnist_style.preprocess(ink) if ink is not None else None
 
     with right:
