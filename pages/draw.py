@@ -27,15 +27,9 @@ def lab() -> None:
         with tab_draw:
             from streamlit_drawable_canvas import st_canvas  # needs a running Streamlit, so imported here
 
-            # The canvas's own toolbar is hidden: invisible until hovered, it swallowed strokes started over
-            # the canvas's top right corner and covered the Upload tab. A Clear button replaces it.
-            round_ = st.session_state.setdefault(keys.DRAW_CANVAS_ROUND, 0)
-            canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000",
-                               height=280, width=280, drawing_mode="freedraw", return_image_data=True,
-                               display_toolbar=False,
-                               key=f"canvas-{round_}")
-            st.button("Clear the canvas", key="draw-clear", on_click=lambda: st.session_state.update(
-                {keys.DRAW_CANVAS_ROUND: round_ + 1}))
+            canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", height=280, width=280,
+                               drawing_mode="freedraw", return_image_data=True, key="canvas")
+            st.caption("Draw with the mouse. Hover the canvas for its toolbar: undo, redo, clear (bin).")
         with tab_upload:
             upload = st.file_uploader("PNG or JPEG, one digit, up to 5 MB", type=["png", "jpg", "jpeg"], key="draw-upload")
     drawn = mnist_style.ink_from_rgba(canvas.image_data) if canvas.image_data is not None else None
