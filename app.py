@@ -1,10 +1,14 @@
 """mnistlab dashboard: router and shared sidebar. No compute here."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from mnistlab.ui import provision, sidebar, url_state
 
-st.set_page_config(page_title="mnistlab", page_icon=":material/draw:", layout="wide")
+# A local icon: a font or emoji icon is fetched from a CDN, which a class network may not reach.
+ICON = Path(__file__).parent / "assets" / "icon.png"
+st.set_page_config(page_title="mnistlab", page_icon=str(ICON), layout="wide")
 
 url = url_state.url_values()
 settings = sidebar.sidebar()

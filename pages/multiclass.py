@@ -82,10 +82,10 @@ if done:
     results_log.record(results.ResultRow(
         page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{len(done)} epochs, Adam",
         n_train=n_mlp, test_error_pct=scores["test_error_pct"], test_nll=scores["test_nll"], fit_s=sum(log_.seconds)))
-    st.dataframe([
+    st.dataframe(results.blank_missing([
         {"model": f"MLP (200, 100), {len(done)} epochs", "training images": n_mlp, "fit time (s)": round(sum(log_.seconds), 1),
          "test time (s)": round(scores["test_s"], 3), "test error (%)": round(scores["test_error_pct"], 2),
          "test NLL (sum)": round(scores["test_nll"], 1)},
         {"model": "1-NN (mnistlab)", "training images": nn1.n_train, "fit time (s)": round(nn1.fit_s, 3),
          "test time (s)": round(nn1.predict_s, 3), "test error (%)": round(nn1.test_error_pct, 2), "test NLL (sum)": None},
-    ], hide_index=True)
+    ]), hide_index=True)
