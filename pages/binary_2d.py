@@ -49,7 +49,16 @@ def playground() -> None:
                                          height=430 if settings.presenter else 560)  # 430: fits 720 px
     charts.plotly(chart, fig, grow=False, key="map", config={"displaylogo": False})
     chart.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
-                  f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); black line: P = 0.5.")
+                  f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); "
+                  "black line: P = 0.5.")
+    if choice.family == "logistic":  # the C slider looked dead: show where it acts
+        sweep = shared.c_sweep(settings.dataset, pair, tuple(widgets.C_VALUES))
+        below = sweep.flat_from(100 / scores.n_test)
+        figure = figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, choice.C, below)
+        charts.plotly(chart, figure, key="c-sweep")
+        chart.caption(f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; above C = {below:g} "
+                      f"it moves by at most one test image, as with {scores.n_train:,} training points the "
+                      "penalty is small beside the summed loss. The weights still shrink as C falls.")
 
 
 playground()

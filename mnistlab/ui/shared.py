@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 
 from mnistlab.data import explore, pca
-from mnistlab.models import classic, knn, metrics, weights
+from mnistlab.models import classic, knn, metrics, regularisation, weights
 from mnistlab.ui import recipe
 
 
@@ -94,3 +94,9 @@ def knn_1nn_point(name: str) -> knn.TimingPoint:
     """The reference 1-NN row beside the MLP (exercise 3.4); the timing curves measure per click instead."""
     s = recipe.ten_classes(name)
     return knn.timing_point("mnistlab", len(s.y_train), 1, s.X_train, s.y_train, s.X_test, s.y_test)
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting logistic regression at every C...")
+def c_sweep(name: str, pair: tuple[int, int], Cs: tuple[float, ...]) -> regularisation.CSweep:
+    """The same for every student: shared across sessions."""
+    return regularisation.c_sweep(recipe.pair_2d(name, pair), Cs)

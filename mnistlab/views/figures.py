@@ -219,3 +219,24 @@ def loss_curves_figure(series: dict[str, Sequence[float]], ylabel: str, title: s
     fig.update_xaxes(title=xlabel)
     fig.update_yaxes(title=ylabel)
     return style(fig, title, height=height, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+
+
+def c_sweep_figure(Cs: Sequence[float], errors: Sequence[float], norms: Sequence[float], current: float,
+                   matters_below: float, height: int = 300) -> go.Figure:
+    """Test error and weight norm against C (log axis), the current C marked, the range where C
+    changes the error shaded."""
+    fig = go.Figure([
+        go.Scatter(x=list(Cs), y=list(errors), name="test error (%)", mode="lines+markers",
+                   line=dict(color=PALETTE[0], width=3), hovertemplate="C = %{x:g}: %{y:.2f} %<extra></extra>"),
+        go.Scatter(x=list(Cs), y=list(norms), name="weight norm ||w||", mode="lines+markers", yaxis="y2",
+                   line=dict(color=PALETTE[1], width=3, dash="dot"),
+                   hovertemplate="C = %{x:g}: ||w|| = %{y:.3f}<extra></extra>"),
+    ])
+    # No annotations on these shapes: on a log axis plotly places their text at the wrong x.
+    fig.add_vrect(x0=min(Cs), x1=matters_below, fillcolor="#e8710a", opacity=0.12, line_width=0)
+    fig.add_vline(x=current, line=dict(color="#111827", width=2))
+    fig.update_xaxes(title="C (log scale)", type="log", exponentformat="power")
+    return style(fig, "Where C matters: test error and the size of the weights", height=height,
+                 yaxis=dict(title="test error (%)"),
+                 yaxis2=dict(title="||w||", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+                 legend=dict(orientation="h", y=-0.3, x=0))
