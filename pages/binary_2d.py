@@ -56,8 +56,8 @@ def playground() -> None:
         below = sweep.flat_from(100 / scores.n_test)
         figure = figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, choice.C, below)
         charts.plotly(chart, figure, key="c-sweep")
-        chart.caption(f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; above C = {below:g} "
-                      f"it moves by at most one test image, as with {scores.n_train:,} training points the "
+        chart.caption(f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; "
+                      f"above C = {below:g} it moves by at most one test image, as with {scores.n_train:,} training points the "
                       "penalty is small beside the summed loss. The weights still shrink as C falls.")
 
 
