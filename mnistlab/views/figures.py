@@ -167,19 +167,53 @@ def cv_heatmap_figure(rows: Sequence, cols: Sequence, errors: np.ndarray, row_la
     return style(fig, title, height=height)
 
 
+def distinct_labels(labels: Sequence[str], sep: str = ", ") -> list[str]:
+    """Labels without the parts every label shares ("activation=relu, alpha=0.0001, ..." repeated down
+    a chart): those go in the title instead, see ``shared_label``."""
+    parts = [label.split(sep) for label in labels]
+    common = set.intersection(*map(set, parts)) if len(parts) > 1 else set()
+    short = [sep.join(p for p in split if p not in common) or label
+             for split, label in zip(parts, labels, strict=True)]
+    seen: dict[str, int] = {}
+    for i, label in enumerate(short):  # a category axis would stack repeated labels on one row
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            short[i] = f"{label} ({seen[label]})"
+    return short
+
+
+def shared_label(labels: Sequence[str], sep: str = ", ") -> str:
+    parts = [label.split(sep) for label in labels]
+    common = set.intersection(*map(set, parts)) if len(parts) > 1 else set()
+    return sep.join(p for p in parts[0] if p in common) if parts else ""
+
+
+def value_range(values: np.ndarray, room: float = 0.35) -> list[float]:
+    """An axis around the values, not from 0: 25.51 and 25.78 must not look equal. ``room``: space on
+    the right for the value labels."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    span = hi - lo or max(abs(hi) * 0.05, 0.5)
+    return [lo - 0.15 * span, hi + room * span]
+
+
 def bars_figure(labels: Sequence[str], values: Sequence[float], value_label: str, title: str = "",
                 height: int = 360) -> go.Figure:
+    """One value per label as dots on an axis around the values (bars would have to start at 0), the
+    lowest highlighted; the parts of the labels they all share go in the title."""
     values = np.asarray(values, dtype=float)
     colors = [PALETTE[0]] * len(values)
     if np.isfinite(values).any():
         colors[int(np.nanargmin(values))] = PALETTE[1]
-    fig = go.Figure(go.Bar(x=values, y=list(labels), orientation="h", marker_color=colors,
-                           text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="outside",
-                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
-    fig.update_xaxes(title=value_label)
-    if np.isfinite(values).any():  # room for the value labels beyond the longest bar
-        fig.update_xaxes(range=[0, 1.15 * float(np.nanmax(values))])
-    fig.update_yaxes(autorange="reversed")
+    common = shared_label(labels)
+    fig = go.Figure(go.Scatter(
+        x=values, y=distinct_labels(labels), mode="markers+text", marker=dict(size=13, color=colors),
+        text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="middle right",
+        cliponaxis=False, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.update_xaxes(title=value_label + " (axis zoomed to the values)")
+    if np.isfinite(values).any():
+        fig.update_xaxes(range=value_range(values))
+    fig.update_yaxes(autorange="reversed", type="category")
+    title = f"{title} ({common})" if title and common else title or (f"All with {common}" if common else "")
     return style(fig, title, height=height)
 
 
