@@ -21,7 +21,7 @@ PAGES = [
     st.Page("pages/binary_784.py", title="Binary, 784 pixels", icon=":material/grid_on:"),
     st.Page("pages/multiclass.py", title="Ten classes: k-NN and MLP", icon=":material/speed:"),
     st.Page("pages/training.py", title="Train with PyTorch", icon=":material/model_training:"),
-    st.Page("pages/draw.py", title="Draw a digit", icon=":material/draw:"),
+    st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
     st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
 ]
 st.navigation(PAGES).run()

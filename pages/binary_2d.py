@@ -31,7 +31,9 @@ def playground() -> None:
         shown, max_points = "train", 2000
         if not settings.presenter:  # secondary controls: hidden on the projector
             shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set"))
-            max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, **url_state.bound("points-max"))
+            counts = [500, 1000, 2000, 5000, 20000]
+            max_points = st.select_slider("At most", counts, value=2000, format_func=widgets.thousands,
+                                          **url_state.bound("points-max", widgets.thousands, counts))
     pmap, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
     X, y = (problem.X_train, problem.y_train) if shown == "train" else (problem.X_test, problem.y_test)
     every = max(1, int(np.ceil(len(y) / max_points)))

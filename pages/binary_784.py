@@ -30,7 +30,8 @@ with tab_lr:
         best["logistic"] = res
 with tab_knn:
     st.caption("One neighbour search per fold serves every K (mnistlab's exact k-NN).")
-    n_knn = st.select_slider("Training images used for CV", sorted({2000, 5000, n_total}), value=n_total, key="b784-knn-n")
+    n_knn = st.select_slider("Training images used for CV", sorted({2000, 5000, n_total}), value=n_total,
+                             format_func=widgets.thousands, key="b784-knn-n")
     done = jobs.stepwise(f"b784-knn-{settings.dataset}-{pair}-{n_knn}", ["all K"],
                          lambda _: shared.knn_cv_784(settings.dataset, pair, n_knn, classic.KNN_KS),
                          run_label="Run 5 folds for K = 1, 3, ..., 15")

@@ -20,7 +20,9 @@ with c1:
     scope = st.radio("Images", ["binary", "all"], horizontal=True, key="scatter-scope",
                      format_func={"binary": "a binary problem (notebook ex. 2.1)", "all": "all ten classes (ex. 3.1)"}.get)
 with c2:
-    n_points = st.select_slider("Points drawn", [1000, 2000, 5000, 10000, 20000, 60000], value=5000, **url_state.bound("scatter-n"))
+    counts = [1000, 2000, 5000, 10000, 20000, 60000]
+    n_points = st.select_slider("Points drawn", counts, value=5000, format_func=widgets.thousands,
+                                **url_state.bound("scatter-n", widgets.thousands, counts))
 if scope == "binary":
     pair = widgets.pair_controls(names, key="scatter-pair").pair
     problem = recipe.pair_2d(settings.dataset, pair)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mnistlab import results
 from mnistlab.models import knn, metrics, mlp_epochs
-from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state
+from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state, widgets
 from mnistlab.views import figures, mosaics
 
 settings = sidebar.settings()
@@ -38,7 +38,9 @@ jobs.stepwise(f"curves-{settings.dataset}-{k}", steps, lambda s: knn.timing_poin
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
-n_conf = c1.select_slider("Training images", [250, 500, 1000, 2000, 5000, 10000, 60000], value=1000, **url_state.bound("conf-n"))
+conf_sizes = [250, 500, 1000, 2000, 5000, 10000, 60000]
+n_conf = c1.select_slider("Training images", conf_sizes, value=1000, format_func=widgets.thousands,
+                          **url_state.bound("conf-n", widgets.thousands, conf_sizes))
 k_conf = c2.select_slider("K", [1, 3, 5], value=1, **url_state.bound("conf-k"))
 counts, pred = shared.knn_confusion(settings.dataset, n_conf, k_conf)
 a, b, n_ab = metrics.most_confused_pair(counts)
@@ -64,7 +66,9 @@ with right:
 st.header("MLP against 1-NN (exercise 3.4)")
 sidebar.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
             "training loss stops improving; shown epoch by epoch.")
-n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **url_state.bound("mlp-n"))
+mlp_sizes = [5000, 10000, 30000, 60000]
+n_mlp = st.select_slider("Training images", mlp_sizes, value=10000, format_func=widgets.thousands,
+                         **url_state.bound("mlp-n", widgets.thousands, mlp_sizes))
 session = st.session_state.setdefault(f"mlp-{settings.dataset}-{n_mlp}", {"model": mlp_epochs.notebook_mlp(), "log": mlp_epochs.EpochLog()})
 model, log_ = session["model"], session["log"]
 
@@ -80,10 +84,11 @@ if done:
     scores = mlp_epochs.score(model, data.X_test, data.y_test)
     nn1 = shared.knn_1nn_point(settings.dataset)
     results_log.record(results.ResultRow(
-        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{len(done)} epochs, Adam",
+        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{widgets.counted(len(done), 'epoch')}, Adam",
         n_train=n_mlp, test_error_pct=scores["test_error_pct"], test_nll=scores["test_nll"], fit_s=sum(log_.seconds)))
     st.dataframe(results.blank_missing([
-        {"model": f"MLP (200, 100), {len(done)} epochs", "training images": n_mlp, "fit time (s)": round(sum(log_.seconds), 1),
+        {"model": f"MLP (200, 100), {widgets.counted(len(done), 'epoch')}", "training images": n_mlp,
+         "fit time (s)": round(sum(log_.seconds), 1),
          "test time (s)": round(scores["test_s"], 3), "test error (%)": round(scores["test_error_pct"], 2),
          "test NLL (sum)": round(scores["test_nll"], 1)},
         {"model": "1-NN (mnistlab)", "training images": nn1.n_train, "fit time (s)": round(nn1.fit_s, 3),

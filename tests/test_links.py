@@ -68,3 +68,12 @@ def test_a_refused_value_is_quoted_as_code_so_labels_keep_their_characters(mnist
     at.switch_page("pages/training.py").run()
     notice = at.toast[0].value
     assert "`train-model=Perceptron`" in notice and "`MLP 784-200-100-10, section 5.3`" in notice
+
+
+def test_counts_show_thousands_separators_and_old_links_still_open(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["scatter-n"] = "20000"  # as links spelled it before the separators
+    at.switch_page("pages/data.py").run()
+    assert not at.exception and not at.toast
+    slider = at.select_slider(key="scatter-n")
+    assert slider.value == 20000 and slider.format_func(60000) == "60,000"

@@ -15,6 +15,15 @@ from mnistlab.ui.url_state import bound
 C_VALUES = [float(f"{c:.4g}") for c in np.logspace(-4, 4, 17)]
 
 
+def thousands(n: int) -> str:
+    return f"{n:,}"
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 epoch', '2 epochs'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def format_C(c: float) -> str:
     return f"{c:.0e}".replace("e+0", "e").replace("e-0", "e-") if c < 0.01 or c > 100 else f"{c:g}"
 
@@ -64,7 +73,9 @@ def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
     activation = c2.radio("Activation", ["relu", "tanh"], horizontal=True, **bound(keys.widget(key, "activation")))
     alpha = st.select_slider("alpha (L2 penalty, log scale)", ALPHAS,
                              value=1e-4, format_func=format_C, **bound(keys.widget(key, "alpha"), format_C, ALPHAS))
-    max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, **bound(keys.widget(key, "max_iter")))
+    iters = [100, 200, 500, 1000, 2000, 4000]
+    max_iter = st.select_slider("max_iter", iters, value=2000, format_func=thousands,
+                                **bound(keys.widget(key, "max_iter"), thousands, iters))
     return classic.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
 
 
