@@ -32,8 +32,8 @@ def lab() -> None:
                                drawing_mode="freedraw", return_image_data=True, key="canvas")
             st.caption("Draw with the mouse. Hover the canvas for its toolbar: undo, redo, clear (bin).")
         with tab_upload:
-            upload = st.file_uploader(f"PNG or JPEG, one {spec.item}, up to 5 MB", type=["png", "jpg", "jpeg"],
-                                      key="draw-upload")
+            upload = st.file_uploader(f"PNG or JPEG, one {spec.item}, up to 5 MB",
+                                      type=["png", "jpg", "jpeg"], key="draw-upload")
     drawn = mnist_style.ink_from_rgba(canvas.image_data) if canvas.image_data is not None else None
     drawn = drawn if drawn is not None and drawn.max() > mnist_style.INK_THRESHOLD else None
     chooser = st.session_state.setdefault(keys.DRAW_INPUT, LatestInput())
@@ -54,8 +54,8 @@ def lab() -> None:
 
     with right:
         if steps is None:
-            st.info(f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each model "
-                    "predicts.")
+            st.info(f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each "
+                    "model predicts.")
             return
         st.subheader("What the model sees")
         st.html(html.image(mosaics.strip([steps.cropped, steps.boxed, steps.image / 255], fill=0.35),

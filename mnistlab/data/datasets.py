@@ -76,7 +76,8 @@ MNIST = DatasetSpec(
               "IDX files; or allow access to openml.org or pypi.org and try again."),
 )
 FASHION = DatasetSpec(
-    "fashion", "Fashion-MNIST clothing", FASHION_NAMES, item="piece of clothing", items="pictures of clothing",
+    "fashion", "Fashion-MNIST clothing", FASHION_NAMES,
+    item="piece of clothing", items="pictures of clothing",
     fix_hint=("Install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist), "
               "or point MNISTLAB_FASHION_DATA at a folder with its four IDX files."),
 )
