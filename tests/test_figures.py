@@ -23,3 +23,11 @@ def test_a_single_or_unrelated_label_is_kept_whole():
     assert figures.distinct_labels(["a=1, b=2"]) == ["a=1, b=2"]
     assert figures.distinct_labels(["x", "y"]) == ["x", "y"]
     assert figures.distinct_labels(["run: mlp", "run: mlp"]) == ["run: mlp", "run: mlp (2)"]
+
+
+def test_the_confusion_colours_only_the_errors():
+    counts = np.array([[980, 116, 4], [71, 1000, 0], [2, 3, 990]])
+    fig = figures.confusion_figure(counts, ["a", "b", "c"])
+    errors = np.array(fig.data[0].z, dtype=float)
+    assert np.isnan(np.diag(errors)).all() and np.nanmax(errors) == 116  # 116 is the top of the scale
+    assert list(np.diag(np.array(fig.data[1].z, dtype=float))) == [980, 1000, 990]
