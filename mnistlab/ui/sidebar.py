@@ -29,7 +29,11 @@ html { font-size: 21px; }
 [data-testid=stSidebarNavLink] span { white-space: normal; overflow: visible; }
 [data-testid=stMainBlockContainer] { padding-top: 3rem; }
 h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
-[data-baseweb=select] [value], [data-baseweb=select] div { white-space: normal; text-overflow: clip; }
+[data-baseweb=select] div, [data-baseweb=select] span {
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }
+[data-testid=stBaseButton-secondary] p, [data-testid=stBaseButton-primary] p { white-space: nowrap; }
+[data-testid=stButton] button { min-width: max-content; }
+h2 { font-size: 1.5rem !important; }
 [data-testid=stSidebar] { min-width: 360px; }
 </style>"""
 
