@@ -25,3 +25,12 @@ def test_the_notebook_comparison_explains_each_difference(mnist, tmp_path, monke
     assert row["why"].startswith("1 test image of 2,033.") and "PCA" in row["why"]
     withheld = table[table["result"] == "binary2d.poly.test_error_pct"].iloc[0]
     assert withheld["notebook printed"] == "" and withheld["why"] == ""
+
+
+def test_results_are_listed_newest_first_one_row_per_setting(mnist):
+    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/binary_2d.py").run()
+    for C in (0.01, 1.0, 0.1):  # back to C = 1 in between: its row is refreshed, not repeated
+        at.select_slider(key="model-C").set_value(C).run()
+    at.switch_page("pages/results.py").run()
+    models = list(at.dataframe[0].value["model"])
+    assert models == ["logistic regression, C=0.1", "logistic regression, C=1", "logistic regression, C=0.01"]
