@@ -1,10 +1,14 @@
 """mnistlab dashboard: router and shared sidebar. No compute here."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from mnistlab.ui import identity, provision, replica, sidebar, url_state
 
-st.set_page_config(page_title="mnistlab", page_icon=":material/draw:", layout="wide")
+# A local icon: a font or emoji icon is fetched from a CDN, which a class network may not reach.
+ICON = Path(__file__).parent / "assets" / "icon.png"
+st.set_page_config(page_title="mnistlab", page_icon=str(ICON), layout="wide")
 
 url = url_state.url_values()
 settings = sidebar.sidebar()
@@ -19,7 +23,7 @@ PAGES = [
     st.Page("pages/binary_784.py", title="Binary, 784 pixels", icon=":material/grid_on:"),
     st.Page("pages/multiclass.py", title="Ten classes: k-NN and MLP", icon=":material/speed:"),
     st.Page("pages/training.py", title="Train with PyTorch", icon=":material/model_training:"),
-    st.Page("pages/draw.py", title="Draw a digit", icon=":material/draw:"),
+    st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
     st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
     st.Page("pages/class_board.py", title="Class board", icon=":material/leaderboard:"),
 ]

@@ -53,14 +53,30 @@ def to_markdown(rows: Sequence[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def notebook_comparison(reproduced: dict, printed: dict) -> list[dict]:
-    """Every reproduced number beside what the notebook printed (where it printed one)."""
+def notebook_comparison(reproduced: dict, printed: dict, why: dict | None = None) -> list[dict]:
+    """Every reproduced number beside what the notebook printed (where it printed one), and where they
+    differ, by how many test images (for an error rate) and why."""
     out = []
     for key in sorted(k for k in reproduced if not k.startswith("notebook.")):
         value = reproduced[key]
-        if not isinstance(value, int | float) or key.endswith(("seconds", "_s")):
+        if not isinstance(value, int | float) or key.endswith(("seconds", "_s", ".n_test")):
             continue
         nb = printed.get(key)
+        difference = None if nb is None else float(value) - nb
+        reason = ""
+        if difference is not None and abs(difference) > 1e-9:
+            n_test = reproduced.get(key.rsplit(".", 1)[0] + ".n_test")
+            if key.endswith("error_pct") and n_test:
+                images = round(abs(difference) / 100 * n_test)
+                reason = f"{images} test image{'s' if images != 1 else ''} of {n_test:,}. "
+            reason += (why or {}).get(key, "")
         out.append({"result": key, "notebook printed": nb, "reproduced here": round(float(value), 4),
-                    "difference": None if nb is None else round(float(value) - nb, 4)})
+                    "difference": None if difference is None else round(difference, 4),
+                    "why": reason.strip()})
     return out
+
+
+def blank_missing(rows: Sequence[dict]) -> list[dict]:
+    """Rows for display: a value that does not exist (a k-NN's NLL, a result the notebook withheld) is a
+    blank cell, not the word None."""
+    return [{k: "" if v is None else v for k, v in row.items()} for row in rows]

@@ -16,7 +16,9 @@ st.title("Binary classification on two PCA components")
 sidebar.explain("The notebook's exercise 2: two classes, pixels scaled to (-0.5, 0.5) and projected on the first "
             "two principal components, both fitted on the training split only. Move a knob and the map redraws.")
 
-pair = widgets.pair_controls(names).pair
+# On the projector the map and its numbers must fit 720 px: the pair moves to the sidebar.
+with st.sidebar if settings.presenter else st.container():
+    pair = widgets.pair_controls(names).pair
 pair_names = (names[pair[0]], names[pair[1]])
 problem = recipe.pair_2d(settings.dataset, pair)
 
@@ -29,7 +31,9 @@ def playground() -> None:
         shown, max_points = "train", 2000
         if not settings.presenter:  # secondary controls: hidden on the projector
             shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set"))
-            max_points = st.select_slider("At most", [500, 1000, 2000, 5000, 20000], value=2000, **url_state.bound("points-max"))
+            counts = [500, 1000, 2000, 5000, 20000]
+            max_points = st.select_slider("At most", counts, value=2000, format_func=widgets.thousands,
+                                          **url_state.bound("points-max", widgets.thousands, counts))
     _, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
     y = problem.y_train if shown == "train" else problem.y_test
     every = max(1, int(np.ceil(len(y) / max_points)))
@@ -38,14 +42,23 @@ def playground() -> None:
         a.metric("Test error", f"{scores.test_error_pct:.2f} %", help=f"{scores.n_test:,} test images")
         b.metric("Test NLL (sum)", f"{scores.test_nll:,.1f}", help="Negative log-likelihood summed over the test set")
         c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
-        st.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. Drawn: {len(y[::every]):,} of "
-                   f"{len(y):,} {shown} points over P({pair_names[1]}); magenta line: P = 0.5.")
     results_log.record(results.ResultRow(
         page="Binary 2-D", model=choice.describe(), features=f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
         parameters=choice.describe().split(", ", 1)[-1], n_train=scores.n_train,
         test_error_pct=scores.test_error_pct, test_nll=scores.test_nll, fit_s=scores.fit_s))
-    fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points)
-    charts.plotly(chart, fig, key="map")
+    fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points, settings.presenter)
+    charts.plotly(chart, fig, grow=False, key="map")
+    chart.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
+                  f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); "
+                  "black line: P = 0.5.")
+    if choice.family == "logistic":  # the C slider looked dead: show where it acts
+        sweep = shared.c_sweep(settings.dataset, pair, tuple(widgets.C_VALUES))
+        below = sweep.flat_from(100 / scores.n_test)
+        figure = figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, choice.C, below)
+        charts.plotly(chart, figure, key="c-sweep")
+        chart.caption(f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; "
+                      f"above C = {below:g} it moves by at most one test image, as with {scores.n_train:,} training points the "
+                      "penalty is small beside the summed loss. The weights still shrink as C falls.")
 
 
 playground()

@@ -69,7 +69,7 @@ for tab, family, grid, show, key, default_n in (
 with tab_knn:
     st.caption("One neighbour search per fold serves every K (mnistlab's exact k-NN).")
     n_knn = st.select_slider("Training images used for CV", sorted({2000, 5000, n_total}), value=n_total,
-                             key="b784-knn-n")
+                             format_func=widgets.thousands, key="b784-knn-n")
     job = jobs.panel("b784-knn", "knn_cv", {"dataset": settings.dataset, "pair": pair, "n_train": n_knn,
                                             "ks": list(classic.KNN_KS)},
                      run_label="Run 5 folds for K = 1, 3, ..., 15", draw=show_knn)

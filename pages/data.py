@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from mnistlab.data import pca
+from mnistlab.data import explore, pca
 from mnistlab.ui import charts, recipe, shared, sidebar, url_state, widgets
 from mnistlab.views import figures, mosaics
 
@@ -20,7 +20,9 @@ with c1:
     scope = st.radio("Images", ["binary", "all"], horizontal=True, key="scatter-scope",
                      format_func={"binary": "a binary problem (notebook ex. 2.1)", "all": "all ten classes (ex. 3.1)"}.get)
 with c2:
-    n_points = st.select_slider("Points drawn", [1000, 2000, 5000, 10000, 20000, 60000], value=5000, **url_state.bound("scatter-n"))
+    counts = [1000, 2000, 5000, 10000, 20000, 60000]
+    n_points = st.select_slider("Points drawn", counts, value=5000, format_func=widgets.thousands,
+                                **url_state.bound("scatter-n", widgets.thousands, counts))
 if scope == "binary":
     pair = widgets.pair_controls(names, key="scatter-pair").pair
     problem = recipe.pair_2d(settings.dataset, pair)
@@ -33,11 +35,15 @@ event = charts.plotly(st,
     figures.pca_scatter_figure(coords[pick], labels[pick], names, ids[pick],
                              f"{len(pick):,} of {len(labels):,} training images; PCA fitted on the training split"),
     on_select="rerun", selection_mode=("lasso", "box", "points"), key="scatter")
-chosen = [p["customdata"] for p in event.selection.points if p.get("customdata") is not None][:40]
-if chosen:
+selected = np.array([p["customdata"] for p in event.selection.points if p.get("customdata") is not None],
+                    dtype=int)
+if len(selected):
+    chosen = explore.selection_sample(selected, train.y_train[selected])
     images = train.X_train[chosen].reshape(1, -1, 28, 28)
-    charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(images), [""], col_labels=[names[train.y_train[i]] for i in chosen],
-                                            title=f"The {len(chosen)} selected images (first 40)", height=200))
+    what = (f"All {len(chosen)} selected images" if len(chosen) == len(selected) else
+            f"{len(chosen)} of the {len(selected):,} selected images, each class in proportion")
+    charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(images), [""], title=what, height=200,
+                                                col_labels=[names[train.y_train[i]] for i in chosen]))
 else:
     st.caption("Hover a point to see its class and image number; draw a lasso or box around points to see "
                "their images here.")

@@ -1,18 +1,22 @@
 """Draw a digit: see what the model sees, and what every available model predicts."""
 
+import hashlib
+
 import numpy as np
 import streamlit as st
 
 from mnistlab.data import mnist_style
+from mnistlab.data.latest_input import LatestInput
 from mnistlab.models import inference
-from mnistlab.ui import charts, provision, recipe, runs, saved_runs, shared, sidebar
+from mnistlab.ui import charts, keys, provision, recipe, runs, saved_runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
-names = recipe.dataset(settings.dataset).class_names
+spec = recipe.dataset(settings.dataset).spec
+names = spec.class_names
 provision.ensure_default_model(settings.dataset)
 
-st.title("Draw a digit")
+st.title(f"Draw a {spec.item}")
 
 
 @st.fragment
@@ -28,20 +32,30 @@ def lab() -> None:
                                drawing_mode="freedraw", return_image_data=True, key="canvas")
             st.caption("Draw with the mouse. Hover the canvas for its toolbar: undo, redo, clear (bin).")
         with tab_upload:
-            upload = st.file_uploader("PNG or JPEG, one digit, up to 5 MB", type=["png", "jpg", "jpeg"], key="draw-upload")
-    ink = None
-    if upload is not None:
+            upload = st.file_uploader(f"PNG or JPEG, one {spec.item}, up to 5 MB",
+                                      type=["png", "jpg", "jpeg"], key="draw-upload")
+    drawn = mnist_style.ink_from_rgba(canvas.image_data) if canvas.image_data is not None else None
+    drawn = drawn if drawn is not None and drawn.max() > mnist_style.INK_THRESHOLD else None
+    chooser = st.session_state.setdefault(keys.DRAW_INPUT, LatestInput())
+    source = chooser.update(canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),
+                            upload=None if upload is None else upload.file_id)
+    ink = drawn
+    if source == "upload":
         try:
             ink = mnist_style.ink_from_upload(upload.getvalue())
         except mnist_style.BadImage as exc:
             left.error(str(exc))
-    elif canvas.image_data is not None:
-        ink = mnist_style.ink_from_rgba(canvas.image_data)
+            ink = None
+        left.caption(f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing "
+                     "instead.")
+    elif source == "canvas" and upload is not None:
+        left.caption("Predicting from your drawing (drawn after the upload); upload again to use a file.")
     steps = mnist_style.preprocess(ink) if ink is not None else None
 
     with right:
         if steps is None:
-            st.info("Draw a digit on the black canvas (or upload a picture of one) to see what each model predicts.")
+            st.info(f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each "
+                    "model predicts.")
             return
         st.subheader("What the model sees")
         st.html(html.image(mosaics.strip([steps.cropped, steps.boxed, steps.image / 255], fill=0.35),

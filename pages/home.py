@@ -11,7 +11,7 @@ names = ds.class_names
 
 st.title("mnistlab")
 st.markdown(
-    "An interactive lab for classifiers on handwritten digits. Move a slider and watch decision "
+    f"An interactive lab for classifiers on {ds.spec.items}. Move a slider and watch decision "
     "boundaries, error rates and loss curves change; every number is computed live on the same "
     "data and with the same recipe as the course notebook."
 )

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mnistlab import results
 from mnistlab.models import knn, metrics
-from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state
+from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state, widgets
 from mnistlab.views import figures, mosaics
 
 settings = sidebar.settings()
@@ -43,7 +43,9 @@ jobs.panel("curves", "knn_timing", {"dataset": settings.dataset, "sizes": sorted
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
-n_conf = c1.select_slider("Training images", [250, 500, 1000, 2000, 5000, 10000, 60000], value=1000, **url_state.bound("conf-n"))
+conf_sizes = [250, 500, 1000, 2000, 5000, 10000, 60000]
+n_conf = c1.select_slider("Training images", conf_sizes, value=1000, format_func=widgets.thousands,
+                          **url_state.bound("conf-n", widgets.thousands, conf_sizes))
 k_conf = c2.select_slider("K", [1, 3, 5], value=1, **url_state.bound("conf-k"))
 counts, pred = shared.knn_confusion(settings.dataset, n_conf, k_conf)
 a, b, n_ab = metrics.most_confused_pair(counts)
@@ -69,7 +71,9 @@ with right:
 st.header("MLP against 1-NN (exercise 3.4)")
 sidebar.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
             "training loss stops improving; shown epoch by epoch.")
-n_mlp = st.select_slider("Training images", [5000, 10000, 30000, 60000], value=10000, **url_state.bound("mlp-n"))
+mlp_sizes = [5000, 10000, 30000, 60000]
+n_mlp = st.select_slider("Training images", mlp_sizes, value=10000, format_func=widgets.thousands,
+                         **url_state.bound("mlp-n", widgets.thousands, mlp_sizes))
 
 
 def show_mlp(job) -> None:
@@ -93,13 +97,13 @@ if done and done["scores"]:
     epochs = len(log_.losses)
     nn1 = shared.knn_1nn_point(settings.dataset)
     results_log.record(results.ResultRow(
-        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{epochs} epochs, Adam",
+        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{widgets.counted(epochs, 'epoch')}, Adam",
         n_train=n_mlp, test_error_pct=scores["test_error_pct"], test_nll=scores["test_nll"], fit_s=sum(log_.seconds)))
-    st.dataframe([
-        {"model": f"MLP (200, 100), {epochs} epochs", "training images": n_mlp,
+    st.dataframe(results.blank_missing([
+        {"model": f"MLP (200, 100), {widgets.counted(epochs, 'epoch')}", "training images": n_mlp,
          "fit time (s)": round(sum(log_.seconds), 1), "test time (s)": round(scores["test_s"], 3),
          "test error (%)": round(scores["test_error_pct"], 2), "test NLL (sum)": round(scores["test_nll"], 1)},
         {"model": "1-NN (mnistlab)", "training images": nn1.n_train, "fit time (s)": round(nn1.fit_s, 3),
          "test time (s)": round(nn1.predict_s, 3), "test error (%)": round(nn1.test_error_pct, 2),
          "test NLL (sum)": None},
-    ], hide_index=True)
+    ]), hide_index=True)

@@ -40,8 +40,12 @@ if st.button("Recompute the 2-D models now (about a minute)", key="reproduce-2d"
     with st.spinner("5-fold CV over the notebook's grids for logistic, polynomial and MLP models..."):
         reproduced |= shared.reproduce_binary2d(settings.dataset)
 if reproduced:
-    st.dataframe(results.notebook_comparison(reproduced, reproduce.NOTEBOOK_PRINTED), hide_index=True)
-    st.caption("'notebook printed' is blank where the notebook withheld its output. The full set, benchmarks "
+    comparison = results.notebook_comparison(reproduced, reproduce.NOTEBOOK_PRINTED,
+                                             reproduce.NOTEBOOK_DIFFERENCES)
+    st.dataframe(results.blank_missing(comparison), hide_index=True,
+                 column_config={"why": st.column_config.TextColumn(width="large")})
+    st.caption("'notebook printed' is blank where the notebook withheld its output; 'why' explains each "
+               "difference (computed, not guessed). The full set, benchmarks "
                "included, comes from `python -m mnistlab reproduce --json` (saved where this page finds it).")
 else:
     st.caption("Run `python -m mnistlab reproduce --json` once (or press the button) to fill this table.")

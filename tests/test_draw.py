@@ -92,3 +92,39 @@ def test_moved_and_rescaled_test_digits_keep_the_default_models_accuracy(mnist, 
     acc_original, acc_moved = np.mean(np.array(original) == y), np.mean(np.array(moved) == y)
     assert acc_original > 0.95
     assert acc_moved >= acc_original - 0.02, (acc_original, acc_moved)
+
+
+SMALL_DIGITS = {  # pen strokes on a 0..1 square (x right, y down), drawn 60 pixels tall
+    1: [[(0.5, 0.0), (0.5, 1.0)]],
+    7: [[(0.1, 0.0), (0.9, 0.0), (0.35, 1.0)]],
+    4: [[(0.55, 0.0), (0.1, 0.65), (0.9, 0.65)], [(0.7, 0.3), (0.7, 1.0)]],
+}
+
+
+def pen_drawing(strokes, corner: tuple[int, int], size: int = 60, pen: int = 18) -> np.ndarray:
+    """As the canvas draws them: round 18-pixel pen strokes on a black 280x280 canvas."""
+    from PIL import ImageDraw
+
+    canvas = Image.new("L", (280, 280), 0)
+    draw = ImageDraw.Draw(canvas)
+    for stroke in strokes:
+        points = [(corner[0] + x * size, corner[1] + y * size) for x, y in stroke]
+        draw.line(points, fill=255, width=pen, joint="curve")
+        for x, y in points:
+            draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=255)
+    return np.asarray(canvas, dtype=np.float32) / 255
+
+
+@pytest.mark.parametrize("corner", [(12, 12), (200, 12), (12, 200), (200, 200), (110, 110)])
+def test_small_drawings_keep_mnist_stroke_proportions_and_are_read_right(mnist, mnist_split, corner):
+    """A short thick stroke scaled up to the 20x20 box became a blob (a small 1 was read as an 8)."""
+    from mnistlab.data import problems
+    from mnistlab.models import inference, weights
+
+    scaler = problems.fit_scaler(mnist_split.X_train)
+    model, _ = weights.default_model("mnist", problems.scale(mnist_split, dtype=np.float32))
+    for digit, strokes in SMALL_DIGITS.items():
+        out = mnist_style.preprocess(pen_drawing(strokes, corner))
+        assert mnist_style.stroke_width(out.image / 255) <= mnist_style.MNIST_STROKE_MAX + 0.5, digit
+        predicted = inference.predict_torch(model, inference.model_input(out.image, scaler)).label
+        assert predicted == digit, (digit, corner, predicted)

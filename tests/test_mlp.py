@@ -1,5 +1,9 @@
+import warnings
+
 import numpy as np
 import pytest
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
 
 from mnistlab.data import problems
 from mnistlab.models import mlp_epochs
@@ -29,6 +33,27 @@ def test_epoch_training_reports_stops_and_scores(mnist_split):
 
 def test_convergence_rule():
     model = mlp_epochs.notebook_mlp()
-    flat = [1.0, 0.5] + [0.5] * model.n_iter_no_change
-    assert mlp_epochs.has_converged(flat, model)
+    n = model.n_iter_no_change
+    # scikit-learn stops once MORE than n epochs in a row fail to beat the best loss by tol.
+    assert not mlp_epochs.has_converged([1.0, 0.5] + [0.5] * n, model)
+    assert mlp_epochs.has_converged([1.0, 0.5] + [0.5] * (n + 1), model)
+    # An epoch that beats the best by more than tol starts the count again.
+    assert not mlp_epochs.has_converged([1.0, 0.5] + [0.5] * n + [0.4] + [0.4] * n, model)
     assert not mlp_epochs.has_converged([1.0 / (i + 1) for i in range(20)], model)
+
+
+def test_epoch_by_epoch_ends_where_fit_ends_with_the_same_weights():
+    X, y = load_digits(return_X_y=True)
+    X = X[:600] / 16.0
+    settings = dict(hidden=(16,), max_iter=2000)
+    reference = mlp_epochs.notebook_mlp(**settings)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # fit must stop by its rule, not at max_iter
+        reference.fit(X, y[:600])
+    stepwise = mlp_epochs.notebook_mlp(**settings)
+    log = mlp_epochs.fit_by_epoch(stepwise, X, y[:600])
+    assert log.converged and len(log.losses) == reference.n_iter_ < settings["max_iter"]
+    np.testing.assert_allclose(log.losses, reference.loss_curve_, rtol=1e-12)
+    for ours, theirs in zip(stepwise.coefs_ + stepwise.intercepts_, reference.coefs_ + reference.intercepts_,
+                            strict=True):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

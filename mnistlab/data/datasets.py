@@ -48,6 +48,8 @@ class DatasetSpec:
     sha256_X: str | None = None     # None: no canonical digest known, shapes are checked
     sha256_y: str | None = None
     fix_hint: str = ""
+    item: str = "digit"             # what one image shows, for the pages' wording
+    items: str = "handwritten digits"
 
 
 @dataclass(frozen=True)
@@ -75,6 +77,7 @@ MNIST = DatasetSpec(
 )
 FASHION = DatasetSpec(
     "fashion", "Fashion-MNIST clothing", FASHION_NAMES,
+    item="piece of clothing", items="pictures of clothing",
     fix_hint=("Install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist), "
               "or point MNISTLAB_FASHION_DATA at a folder with its four IDX files."),
 )

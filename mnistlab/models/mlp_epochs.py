@@ -1,8 +1,17 @@
 """scikit-learn's MLPClassifier trained epoch by epoch, so a page can show progress and stop.
 
 ``partial_fit`` runs one epoch of Adam over shuffled minibatches, keeping the optimiser's state
-between calls; the stopping rule is MLPClassifier's own (training loss not improving by ``tol``
-for ``n_iter_no_change`` epochs), so a full run ends where ``fit`` would.
+between calls. Two things make a run epoch by epoch end where ``fit`` ends, with the same weights
+(``tests/test_mlp.py`` checks both):
+
+- the shuffles: ``partial_fit`` rebuilds its generator from an int ``random_state`` on every call,
+  so each epoch would reuse the first epoch's shuffle; one generator is kept for the whole run
+  instead, drawn from as ``fit`` draws (the initial weights, then one shuffle per epoch). And ``fit``
+  shuffles the previous epoch's order, ``partial_fit`` the data's own order: each epoch is handed the
+  data in the order the previous epoch left it (one copy of the data per epoch);
+- the stopping rule: ``fit`` counts epochs whose loss is not below the best loss so far minus
+  ``tol``, resets the count on an epoch that is, and stops when the count exceeds
+  ``n_iter_no_change``; ``has_converged`` replays that same count over the losses.
 """
 
 from __future__ import annotations
@@ -13,6 +22,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.neural_network import MLPClassifier
+from sklearn.utils import check_random_state
 
 from mnistlab.models import metrics
 
@@ -23,6 +33,7 @@ class EpochLog:
     seconds: list[float] = field(default_factory=list)
     converged: bool = False
     stopped: bool = False
+    order: np.ndarray | None = None  # the data's order after the last epoch's shuffle, as fit() keeps it
 
 
 def notebook_mlp(hidden=(200, 100), activation: str = "relu", max_iter: int = 2000, seed: int = 0) -> MLPClassifier:
@@ -30,19 +41,49 @@ def notebook_mlp(hidden=(200, 100), activation: str = "relu", max_iter: int = 20
     return MLPClassifier(hidden_layer_sizes=hidden, activation=activation, max_iter=max_iter, random_state=seed)
 
 
+class _RecordedShuffles(np.random.RandomState):
+    """The generator fit() would build from the seed, remembering the last order it shuffled."""
+
+    last_order: np.ndarray | None = None
+
+    def shuffle(self, x) -> None:
+        super().shuffle(x)
+        self.last_order = np.array(x, copy=True)
+
+
+def _one_generator(model: MLPClassifier) -> _RecordedShuffles:
+    if not isinstance(model.random_state, _RecordedShuffles):
+        seed = model.random_state
+        generator = _RecordedShuffles()
+        generator.set_state(check_random_state(seed).get_state())
+        model.random_state = generator
+    return model.random_state
+
+
 def train_one_epoch(model: MLPClassifier, X: np.ndarray, y: np.ndarray, log: EpochLog,
                     classes: np.ndarray | None = None) -> float:
+    generator = _one_generator(model)
+    if log.order is None or len(log.order) != len(y):
+        log.order = np.arange(len(y))
+    classes = np.unique(y) if classes is None else np.asarray(classes)
     start = time.perf_counter()
-    model.partial_fit(X, y, classes=np.unique(y) if classes is None else np.asarray(classes))
+    generator.last_order = None
+    model.partial_fit(X[log.order], y[log.order], classes=classes)
+    if generator.last_order is not None:
+        log.order = log.order[generator.last_order]
     log.seconds.append(time.perf_counter() - start)
     log.losses.append(float(model.loss_))
     return log.losses[-1]
 
 
 def has_converged(losses: list[float], model: MLPClassifier) -> bool:
-    """MLPClassifier's rule: no improvement by ``tol`` over the best loss for ``n_iter_no_change`` epochs."""
-    n = model.n_iter_no_change
-    return len(losses) > n and min(losses[-n:]) > min(losses[:-n]) - model.tol
+    """MLPClassifier's own rule, replayed: more than ``n_iter_no_change`` epochs in a row whose loss
+    is not below the best loss so far minus ``tol``."""
+    best, count = np.inf, 0
+    for loss in losses:
+        count = count + 1 if loss > best - model.tol else 0
+        best = min(best, loss)
+    return count > model.n_iter_no_change
 
 
 def fit_by_epoch(model: MLPClassifier, X: np.ndarray, y: np.ndarray, log: EpochLog | None = None,

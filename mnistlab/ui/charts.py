@@ -15,13 +15,25 @@ def scale() -> float:
     return PRESENTER_SCALE if st.session_state.get(keys.PRESENTER, False) else 1.0
 
 
-def plotly(where, figure: go.Figure, **kwargs):
-    """``where.plotly_chart(figure)``, enlarged for a projector in presenter mode."""
+def plotly(where, figure: go.Figure, grow: bool = True, **kwargs):
+    """``where.plotly_chart(figure)``, enlarged for a projector in presenter mode.
+
+    ``grow=False``: only the text grows; for a chart that must fit a 720 px projector with its numbers.
+    """
     factor = scale()
     if factor != 1.0:
         figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
         layout = figure.layout
-        figure.update_layout(height=int((layout.height or 450) * factor),
-                             font=dict(size=round((layout.font.size or 15) * factor)))
+        size = round((layout.font.size or 15) * factor)
+        figure.update_layout(height=int((layout.height or 450) * (factor if grow else 1.0)),
+                             font=dict(size=size), legend_font_size=size)
+        # Streamlit's chart theme sizes ticks from the page's root font when the chart is drawn, which is
+        # before the presenter style applies: ticks stayed small until some later redraw. Sized here, they
+        # grow with the same run.
+        figure.update_xaxes(tickfont_size=size - 2, title_font_size=size)
+        figure.update_yaxes(tickfont_size=size - 2, title_font_size=size)
+        for trace in figure.data:
+            if "colorbar" in trace:
+                trace.update(colorbar=dict(tickfont=dict(size=size - 2), title=dict(font=dict(size=size))))
     kwargs.setdefault("config", {"displaylogo": False})
     return where.plotly_chart(figure, **kwargs)

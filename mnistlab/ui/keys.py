@@ -22,3 +22,4 @@ def widget(group: str, field: str) -> str:
 def job(kind: str, *parts) -> str:
     """The session key of one piece of long work (a grid, a curve, a training) and its settings."""
     return "-".join([kind, *map(str, parts)])
+DRAW_INPUT = "draw-input"            # which of canvas / upload the student gave last

@@ -20,7 +20,7 @@ PAGES = {"Binary 2-D": ("binary_2d", "binary_2d"), "Binary, 784 pixels": ("binar
 def record(row: ResultRow, *, curves: dict | None = None, weights: Any = None, task: str | None = None) -> None:
     """Add (or refresh) one result; the same model with the same settings appears once, and is stored once."""
     log = st.session_state.setdefault(keys.RESULTS_LOG, {})
-    new = row.identity() not in log
+    new = log.pop(row.identity(), None) is None   # re-inserted: as recent as its latest fit
     log[row.identity()] = row
     if new:
         _store(row, curves, weights, task)
@@ -69,8 +69,9 @@ def stored_runs() -> list[Run]:
 
 
 def rows() -> list[dict]:
-    """This session's results, then earlier ones from the store (a reload, another day), each once."""
-    session = list(st.session_state.get(keys.RESULTS_LOG, {}).values())
+    """This session's results, newest first (what the class just saw is at the top), then earlier ones
+    from the store (a reload, another day), each once."""
+    session = list(reversed(st.session_state.get(keys.RESULTS_LOG, {}).values()))
     seen = {r.identity() for r in session}
     earlier = [r for r in map(stored_row, stored_runs()) if r.identity() not in seen]
     return [r.as_table_row() for r in [*session, *earlier]]

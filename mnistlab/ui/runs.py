@@ -52,7 +52,7 @@ def record(lab: LabState, dataset: str) -> None:
     features = "28x28 image" if cfg.model == "cnn" else "784 pixels"
     results_log.record(results.ResultRow(
         page="Train with PyTorch", model=f"run {n}: {cfg.model}", features=features,
-        parameters=f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, {len(result.history)} epochs",
+        parameters=f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, {len(result.history)} epoch{'' if len(result.history) == 1 else 's'}",
         n_train=problems.TRAIN_SIZE, test_error_pct=final.val_error_pct if final else None,
         test_nll=final.val_loss * problems.TEST_SIZE if final else None,  # mean -> summed over the test set
         fit_s=float(np.sum([m.epoch_s for m in result.history])) if final else None, device=cfg.device),

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistlab.data import explore, pca
-from mnistlab.models import classic, knn, metrics, weights
+from mnistlab.models import classic, knn, metrics, regularisation, weights
 from mnistlab.ui import recipe
 from mnistlab.views import figures, mosaics
 
@@ -44,7 +44,7 @@ def playground(name: str, pair: tuple[int, int], choice: classic.ModelChoice,
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def playground_figure(name: str, pair: tuple[int, int], choice: classic.ModelChoice, shown: str,
-                      max_points: int) -> go.Figure:
+                      max_points: int, presenter: bool = False) -> go.Figure:
     """The finished map figure: a class moving the same knobs asks for the same few dozen figures, and
     building one is most of a move's cost (see benchmarks/move_cost.py). Never mutated by a caller."""
     pmap, _ = playground(name, pair, choice, figures.MAP_RESOLUTION)
@@ -53,7 +53,8 @@ def playground_figure(name: str, pair: tuple[int, int], choice: classic.ModelCho
     every = max(1, int(np.ceil(len(y) / max_points)))
     names = recipe.dataset(name).class_names
     return figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every],
-                                          (names[pair[0]], names[pair[1]]))
+                                          (names[pair[0]], names[pair[1]]), colours=figures.class_colours(pair),
+                                          height=430 if presenter else 560)  # 430: fits a 720 px projector
 
 
 def _problem(name: str, pair: tuple[int, int], features: str):
@@ -116,3 +117,9 @@ def knn_1nn_point(name: str) -> knn.TimingPoint:
     """The reference 1-NN row beside the MLP (exercise 3.4); the timing curves measure per click instead."""
     s = recipe.ten_classes(name)
     return knn.timing_point("mnistlab", len(s.y_train), 1, s.X_train, s.y_train, s.X_test, s.y_test)
+
+
+@st.cache_data(max_entries=32, show_spinner="Fitting logistic regression at every C...")
+def c_sweep(name: str, pair: tuple[int, int], Cs: tuple[float, ...]) -> regularisation.CSweep:
+    """The same for every student: shared across sessions."""
+    return regularisation.c_sweep(recipe.pair_2d(name, pair), Cs)

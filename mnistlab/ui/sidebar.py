@@ -17,9 +17,24 @@ class Settings:
     presenter: bool = False
 
 
+# Paragraphs grow for the back row, but a metric's value is also a paragraph: it keeps its own,
+# larger size (else the key numbers shrink to the size of their labels). Long labels wrap instead of
+# being cut ("Binary 2-D playg...").
 PRESENTER_CSS = """<style>
 html { font-size: 21px; }
 [data-testid=stMarkdownContainer] p, [data-testid=stMarkdownContainer] li { font-size: 1.15rem; }
+[data-testid=stMetricValue] [data-testid=stMarkdownContainer] p,
+[data-testid=stMetricValue] p { font-size: 1.9rem; line-height: 1.15; }
+[data-testid=stSidebarNavLink] { height: auto; max-width: 100%; }
+[data-testid=stSidebarNavLink] span { white-space: normal; overflow: visible; }
+[data-testid=stMainBlockContainer] { padding-top: 3rem; }
+h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
+[data-baseweb=select] div, [data-baseweb=select] span {
+  white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }
+[data-testid=stBaseButton-secondary] p, [data-testid=stBaseButton-primary] p { white-space: nowrap; }
+[data-testid=stButton] button { min-width: max-content; }
+h2 { font-size: 1.5rem !important; }
+[data-testid=stSidebar] { min-width: 360px; }
 </style>"""
 
 

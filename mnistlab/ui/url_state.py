@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import math
+from collections.abc import Callable, Sequence
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from mnistlab.ui import keys
 
@@ -14,10 +17,45 @@ def _spellings() -> dict[str, Callable]:
     return st.session_state.setdefault(keys.URL_SPELLINGS, {})
 
 
-def bound(key: str, spell: Callable = str) -> dict:
-    """Keyword arguments that put a widget's value in the URL; ``spell`` shows a value in a notice."""
+def bound(key: str, spell: Callable = str, numbers: Sequence[float] | None = None) -> dict:
+    """Keyword arguments that put a widget's value in the URL; ``spell`` shows a value in a notice.
+
+    ``numbers``: the widget's numeric options, so a link may spell them any way (0.001 for 1e-3).
+    """
     _spellings()[key] = spell
+    if numbers is not None:
+        _respell_number(key, spell, numbers)
     return {"key": key, "bind": "query-params"}
+
+
+def _respell_number(key: str, spell: Callable, numbers: Sequence[float]) -> None:
+    # Streamlit seeds a widget from the URL only with the exact label of an option; a link saying 0.001
+    # where the label is 1e-3 would be refused. Rewrite it to the label and run again, before the widget.
+    raw = st.query_params.get(key)
+    if raw is None or key in st.session_state or raw in {spell(n) for n in numbers}:
+        return
+    try:
+        wanted = float(raw)
+    except ValueError:
+        return  # not a number: the widget refuses it and report_ignored() says so
+    match = next((n for n in numbers if math.isclose(n, wanted, rel_tol=1e-9)), None)
+    if match is not None:
+        st.query_params[key] = spell(match)
+        st.rerun()
+
+
+def move(key: str, value) -> None:
+    """Set a widget's value from code (in a callback) and keep the link in step.
+
+    Streamlit writes a value set from code into the URL only for a widget drawn in the previous run;
+    a knob that appears with this value (the degree when the family becomes polynomial) would be
+    left out of the link, which then opens a different model than the page shows.
+    """
+    st.session_state[key] = value
+    spell = _spellings().get(key, str)
+    # A bound widget (drawn last run) refuses this: Streamlit then writes its new value itself.
+    with contextlib.suppress(StreamlitAPIException):
+        st.query_params[key] = spell(value)
 
 
 def url_values() -> dict:
@@ -32,5 +70,6 @@ def report_ignored(raw: dict) -> None:
         if key in spellings and key not in st.query_params and key in st.session_state:
             current = spellings[key](st.session_state[key])
             if str(current) != value:
-                st.toast(f"The link's value {key}={value!r} is not valid here; using {current}.",
+                # Code spans: markdown would turn a label's "->" into an arrow glyph.
+                st.toast(f"The link's value `{key}={value}` is not valid here; using `{current}`.",
                          icon=":material/link_off:")

@@ -9,10 +9,19 @@ import streamlit as st
 
 from mnistlab.data import problems
 from mnistlab.models import classic, nets, training
-from mnistlab.ui import jobs, keys
+from mnistlab.ui import jobs, keys, url_state
 from mnistlab.ui.url_state import bound
 
 C_VALUES = [float(f"{c:.4g}") for c in np.logspace(-4, 4, 17)]
+
+
+def thousands(n: int) -> str:
+    return f"{n:,}"
+
+
+def counted(n: int, noun: str) -> str:
+    """'1 epoch', '2 epochs'."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def format_C(c: float) -> str:
@@ -44,9 +53,10 @@ def set_model_choice(choice: classic.ModelChoice, group: str = keys.MODEL) -> No
         fields |= {"hidden": choice.hidden, "activation": choice.activation, "alpha": choice.alpha,
                    "max_iter": choice.max_iter}
     for field_name, value in fields.items():
-        st.session_state[keys.widget(group, field_name)] = value
+        url_state.move(keys.widget(group, field_name), value)
 
 
+ALPHAS = [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]
 FAMILIES = {"logistic": "Logistic regression", "poly": "Polynomial logistic regression", "mlp": "MLP (one hidden layer)"}
 
 
@@ -55,15 +65,17 @@ def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
                       **bound(keys.widget(key, "family"), FAMILIES.get))
     if family in ("logistic", "poly"):
         C = st.select_slider("C (inverse regularisation, log scale)", C_VALUES, value=1.0, format_func=format_C,
-                             help="Small C: strong regularisation, smoother boundary.", **bound(keys.widget(key, "C"), format_C))
+                             help="Small C: strong regularisation, smoother boundary.", **bound(keys.widget(key, "C"), format_C, C_VALUES))
         degree = st.slider("Polynomial degree", 1, 6, 3, **bound(keys.widget(key, "degree"))) if family == "poly" else 3
         return classic.ModelChoice(family=family, C=C, degree=degree)
     c1, c2 = st.columns(2)
     hidden = c1.slider("Hidden units", 1, 100, 20, **bound(keys.widget(key, "hidden")))
     activation = c2.radio("Activation", ["relu", "tanh"], horizontal=True, **bound(keys.widget(key, "activation")))
-    alpha = st.select_slider("alpha (L2 penalty, log scale)", [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0],
-                             value=1e-4, format_func=format_C, **bound(keys.widget(key, "alpha"), format_C))
-    max_iter = st.select_slider("max_iter", [100, 200, 500, 1000, 2000, 4000], value=2000, **bound(keys.widget(key, "max_iter")))
+    alpha = st.select_slider("alpha (L2 penalty, log scale)", ALPHAS,
+                             value=1e-4, format_func=format_C, **bound(keys.widget(key, "alpha"), format_C, ALPHAS))
+    iters = [100, 200, 500, 1000, 2000, 4000]
+    max_iter = st.select_slider("max_iter", iters, value=2000, format_func=thousands,
+                                **bound(keys.widget(key, "max_iter"), thousands, iters))
     return classic.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
 
 
@@ -71,6 +83,7 @@ def format_lr(v: float) -> str:
     return f"{v:g}"
 
 
+BATCH_SIZES = [32, 64, 128, 256, 512, 1024]
 LR_VALUES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
 OPTIMIZER_LABELS = {"gd": "gradient descent, full batch (5.1)", "sgd": "minibatch SGD (5.2)",
                     "momentum": "SGD + Nesterov momentum", "adam": "Adam (5.3)", "adamw": "AdamW", "rmsprop": "RMSprop"}
@@ -80,24 +93,30 @@ def apply_preset() -> None:
     """When the network changes, load the settings that suit it (before the widgets are drawn)."""
     preset = nets.PRESETS[st.session_state[keys.widget(keys.TRAIN, "model")]]
     for field_name, value in preset.items():
-        st.session_state[keys.widget(keys.TRAIN, field_name)] = value
+        url_state.move(keys.widget(keys.TRAIN, field_name), value)
 
 
 def training_controls() -> training.TrainConfig:
-    st.session_state.setdefault(keys.widget(keys.TRAIN, "model"), "mlp")  # first visit: exercise 5.3's network and settings
-    for field_name, value in nets.PRESETS["mlp"].items():
-        st.session_state.setdefault(keys.widget(keys.TRAIN, field_name), value)
+    # Defaults are exercise 5.3's network and settings, given to the widgets themselves (not set from
+    # code): a link carries every value that differs from them, the linear network included.
+    first = nets.PRESETS["mlp"]
     c1, c2, c3 = st.columns(3)
-    model = c1.selectbox("Network", list(nets.MODELS), format_func=nets.MODELS.get, on_change=apply_preset,
+    model = c1.selectbox("Network", list(nets.MODELS), index=list(nets.MODELS).index("mlp"),
+                         format_func=nets.MODELS.get, on_change=apply_preset,
                          **bound(keys.widget(keys.TRAIN, "model"), nets.MODELS.get))
     optimizer = c2.selectbox("Optimiser", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
+                             index=list(OPTIMIZER_LABELS).index(first["optimizer"]),
                              **bound(keys.widget(keys.TRAIN, "optimizer"), OPTIMIZER_LABELS.get))
-    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, format_func=format_lr, **bound(keys.widget(keys.TRAIN, "lr"), format_lr))
+    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, value=first["lr"], format_func=format_lr,
+                          **bound(keys.widget(keys.TRAIN, "lr"), format_lr, LR_VALUES))
     c1, c2, c3 = st.columns(3)
-    batch = c1.select_slider("Batch size", [32, 64, 128, 256, 512, 1024], **bound(keys.widget(keys.TRAIN, "batch_size")),
+    batch = c1.select_slider("Batch size", BATCH_SIZES, value=first["batch_size"],
+                             **bound(keys.widget(keys.TRAIN, "batch_size"), str, BATCH_SIZES),
                              disabled=optimizer == "gd", help="Full-batch gradient descent uses all 60,000 images per step.")
-    epochs = c2.slider("Epochs", 1, 100, **bound(keys.widget(keys.TRAIN, "epochs")))
-    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS, **bound(keys.widget(keys.TRAIN, "scheduler")),
+    epochs = c2.slider("Epochs", 1, 100, first["epochs"], **bound(keys.widget(keys.TRAIN, "epochs")))
+    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS,
+                             index=list(training.SCHEDULERS).index(first["scheduler"]),
+                             **bound(keys.widget(keys.TRAIN, "scheduler")),
                              help="step: x0.3 every third of the run; cosine: down to 0 at the last epoch.")
     with st.expander("Regularisation, early stopping, seed"):
         c1, c2, c3, c4, c5 = st.columns(5)

@@ -97,32 +97,44 @@ def explained_variance_figure(ratio: np.ndarray, reach: dict, n_show: int = 100,
                  legend=dict(orientation="h", y=-0.18, x=1, xanchor="right"))
 
 
-def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
-                           title: str = "", height: int = 560) -> go.Figure:
-    """P(class 1) and the points as one image, the P = 0.5 boundary as a contour line on top.
+def class_colours(classes: Sequence[int]) -> tuple[str, ...]:
+    """Each class's colour everywhere in the dashboard (the Data page's scatter, the maps)."""
+    return tuple(PALETTE[int(k) % len(PALETTE)] for k in classes)
 
-    The contour carries the hover (P in whole percent); two empty traces give the points a legend.
+
+def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
+                           title: str = "", height: int = 560,
+                           colours: tuple[str, str] = (PALETTE[0], PALETTE[1])) -> go.Figure:
+    """P(class 1) as a faded image, the points as crisp markers in their class colours, the P = 0.5
+    boundary as a contour line on top. Both axes are principal components in the same units, so one
+    unit is as long on each (a stretched map would misstate the distances the models use).
+
+    The contour carries the hover (P in whole percent).
     """
-    bounds = (xs[0], xs[-1], ys[0], ys[-1])
-    colours = ("#08306b", "#67000d")
-    image = raster.probability_image(p, bounds, points, labels, colours)
+    scale = raster.two_class_scale(colours)
+    image = raster.probability_image(p, scale)
     percent = np.rint(100 * p).astype(np.uint8)
     fig = go.Figure([
-        # A 2x2 stand-in carries the colour bar; the picture itself is the image below.
-        go.Heatmap(x=xs[[0, -1]], y=ys[[0, -1]], z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale="RdBu_r",
-                   opacity=0, hoverinfo="skip", colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.8)),
+        # A 2x2 stand-in carries the colour bar (the same faded scale); the picture itself is the image below.
+        go.Heatmap(x=xs[[0, -1]], y=ys[[0, -1]], z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale=scale,
+                   opacity=0, hoverinfo="skip",
+                   colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.75, thickness=16,
+                                 outlinewidth=1, outlinecolor="#9aa0a6")),
         go.Contour(x=xs, y=ys, z=percent, showscale=False,
-                   contours=dict(start=50, end=50, size=1, coloring="none"), line=dict(color="#ff00ff", width=3),
+                   contours=dict(start=50, end=50, size=1, coloring="none"),
+                   line=dict(color="#111827", width=3),
                    name="P = 0.5", showlegend=True,
                    hovertemplate=f"P({names[1]}) = %{{z}} %<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"),
-        *[go.Scatter(x=[None], y=[None], mode="markers", name=str(names[k]),
-                     marker=dict(size=9, color=colours[k], line=dict(color="white", width=1))) for k in (0, 1)],
+        *scatter_by_class(points, labels, list(names), size=7, opacity=0.9, colors=colours, outline=True),
     ])
     fig.add_layout_image(source=raster.to_data_uri(image), xref="x", yref="y", x=xs[0], y=ys[-1],
                          sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0], sizing="stretch", layer="below")
-    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]], showgrid=False, zeroline=False)
-    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]], showgrid=False, zeroline=False)
-    return style(fig, title, height=height, legend=dict(orientation="h", y=-0.12, x=0))
+    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]], showgrid=False, zeroline=False,
+                     constrain="domain")
+    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]], showgrid=False, zeroline=False,
+                     scaleanchor="x", scaleratio=1, constrain="domain")
+    style(fig, title, height=height, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, itemsizing="constant"))
+    return fig.update_layout(margin=dict(t=40, b=50))
 
 
 def cv_curve_figure(x: Sequence[float], errors: Sequence[float], xlabel: str, log_x: bool = True,
@@ -155,19 +167,53 @@ def cv_heatmap_figure(rows: Sequence, cols: Sequence, errors: np.ndarray, row_la
     return style(fig, title, height=height)
 
 
+def distinct_labels(labels: Sequence[str], sep: str = ", ") -> list[str]:
+    """Labels without the parts every label shares ("activation=relu, alpha=0.0001, ..." repeated down
+    a chart): those go in the title instead, see ``shared_label``."""
+    parts = [label.split(sep) for label in labels]
+    common = set.intersection(*map(set, parts)) if len(parts) > 1 else set()
+    short = [sep.join(p for p in split if p not in common) or label
+             for split, label in zip(parts, labels, strict=True)]
+    seen: dict[str, int] = {}
+    for i, label in enumerate(short):  # a category axis would stack repeated labels on one row
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            short[i] = f"{label} ({seen[label]})"
+    return short
+
+
+def shared_label(labels: Sequence[str], sep: str = ", ") -> str:
+    parts = [label.split(sep) for label in labels]
+    common = set.intersection(*map(set, parts)) if len(parts) > 1 else set()
+    return sep.join(p for p in parts[0] if p in common) if parts else ""
+
+
+def value_range(values: np.ndarray, room: float = 0.35) -> list[float]:
+    """An axis around the values, not from 0: 25.51 and 25.78 must not look equal. ``room``: space on
+    the right for the value labels."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    span = hi - lo or max(abs(hi) * 0.05, 0.5)
+    return [lo - 0.15 * span, hi + room * span]
+
+
 def bars_figure(labels: Sequence[str], values: Sequence[float], value_label: str, title: str = "",
                 height: int = 360) -> go.Figure:
+    """One value per label as dots on an axis around the values (bars would have to start at 0), the
+    lowest highlighted; the parts of the labels they all share go in the title."""
     values = np.asarray(values, dtype=float)
     colors = [PALETTE[0]] * len(values)
     if np.isfinite(values).any():
         colors[int(np.nanargmin(values))] = PALETTE[1]
-    fig = go.Figure(go.Bar(x=values, y=list(labels), orientation="h", marker_color=colors,
-                           text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="outside",
-                           hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
-    fig.update_xaxes(title=value_label)
-    if np.isfinite(values).any():  # room for the value labels beyond the longest bar
-        fig.update_xaxes(range=[0, 1.15 * float(np.nanmax(values))])
-    fig.update_yaxes(autorange="reversed")
+    common = shared_label(labels)
+    fig = go.Figure(go.Scatter(
+        x=values, y=distinct_labels(labels), mode="markers+text", marker=dict(size=13, color=colors),
+        text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="middle right",
+        cliponaxis=False, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.update_xaxes(title=value_label + " (axis zoomed to the values)")
+    if np.isfinite(values).any():
+        fig.update_xaxes(range=value_range(values))
+    fig.update_yaxes(autorange="reversed", type="category")
+    title = f"{title} ({common})" if title and common else title or (f"All with {common}" if common else "")
     return style(fig, title, height=height)
 
 
@@ -190,10 +236,22 @@ def timing_curves_figure(points: Sequence, height: int = 380) -> go.Figure:
 
 
 def confusion_figure(counts: np.ndarray, names: Sequence[str], title: str = "", height: int = 560) -> go.Figure:
+    """Only the errors are coloured: on one scale with the diagonal (~1,000 per class) an off-diagonal
+    116 or 71 looked white. The diagonal keeps its numbers on a grey layer."""
     labels = [str(n) for n in names]
-    fig = go.Figure(go.Heatmap(z=counts, x=labels, y=labels, colorscale="Blues", text=counts, texttemplate="%{text}",
-                               colorbar=dict(title=dict(text="test images", side="right")),
-                               hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>"))
+    counts = np.asarray(counts)
+    diagonal = np.eye(len(counts), dtype=bool)
+    errors = np.where(diagonal, np.nan, counts).astype(float)
+    correct = np.where(diagonal, counts, np.nan).astype(float)
+    fig = go.Figure([
+        go.Heatmap(z=errors, x=labels, y=labels, colorscale="Reds", zmin=0,
+                   text=np.where(diagonal, "", counts), texttemplate="%{text}",
+                   colorbar=dict(title=dict(text="errors (test images)", side="right")),
+                   hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>"),
+        go.Heatmap(z=correct, x=labels, y=labels, colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
+                   showscale=False, text=np.where(diagonal, counts, ""), texttemplate="%{text}",
+                   hovertemplate="true %{y}, predicted %{x}: %{z} images (correct)<extra></extra>"),
+    ])
     fig.update_xaxes(title="predicted class", type="category", side="bottom")
     fig.update_yaxes(title="true class", type="category", autorange="reversed")
     return style(fig, title, height=height)
@@ -222,3 +280,24 @@ def running_loss_figure(running: Sequence[tuple[float, float]], history: Sequenc
     fig.update_xaxes(title="epoch", range=[0, max(epochs, 1)])
     fig.update_yaxes(title="cross-entropy")
     return style(fig, "Loss while training", height=height, legend=dict(orientation="h", y=1.15, x=1, xanchor="right"))
+
+
+def c_sweep_figure(Cs: Sequence[float], errors: Sequence[float], norms: Sequence[float], current: float,
+                   matters_below: float, height: int = 300) -> go.Figure:
+    """Test error and weight norm against C (log axis), the current C marked, the range where C
+    changes the error shaded."""
+    fig = go.Figure([
+        go.Scatter(x=list(Cs), y=list(errors), name="test error (%)", mode="lines+markers",
+                   line=dict(color=PALETTE[0], width=3), hovertemplate="C = %{x:g}: %{y:.2f} %<extra></extra>"),
+        go.Scatter(x=list(Cs), y=list(norms), name="weight norm ||w||", mode="lines+markers", yaxis="y2",
+                   line=dict(color=PALETTE[1], width=3, dash="dot"),
+                   hovertemplate="C = %{x:g}: ||w|| = %{y:.3f}<extra></extra>"),
+    ])
+    # No annotations on these shapes: on a log axis plotly places their text at the wrong x.
+    fig.add_vrect(x0=min(Cs), x1=matters_below, fillcolor="#e8710a", opacity=0.12, line_width=0)
+    fig.add_vline(x=current, line=dict(color="#111827", width=2))
+    fig.update_xaxes(title="C (log scale)", type="log", exponentformat="power")
+    return style(fig, "Where C matters: test error and the size of the weights", height=height,
+                 yaxis=dict(title="test error (%)"),
+                 yaxis2=dict(title="||w||", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+                 legend=dict(orientation="h", y=-0.3, x=0))

@@ -1,0 +1,79 @@
+"""Shared links (AppTest): every setting a page shows is in its link, in any spelling of a number."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def best_setting_script():
+    """The playground's knobs and a button that moves them, as "Use the best setting" does."""
+    import streamlit as st
+
+    from mnistlab.models import classic
+    from mnistlab.ui import widgets
+
+    st.button("best", key="best", on_click=widgets.set_model_choice,
+              args=(classic.ModelChoice(family="poly", C=0.01, degree=5),))
+    st.write(widgets.model_controls().describe())
+
+
+def test_a_best_setting_puts_every_knob_it_moves_in_the_link():
+    at = AppTest.from_function(best_setting_script, default_timeout=60).run()
+    at.button(key="best").click().run()
+    assert not at.exception
+    assert "degree 5, C=0.01" in at.markdown[0].value
+    link = dict(at.query_params)
+    assert link.get("model-degree") == ["5"] or link.get("model-degree") == "5", link
+    # The link opens what the page shows.
+    again = AppTest.from_function(best_setting_script, default_timeout=60)
+    for key, value in link.items():
+        again.query_params[key] = value[0] if isinstance(value, list) else value
+    again.run()
+    assert "degree 5, C=0.01" in again.markdown[0].value
+
+
+def test_a_link_opens_the_linear_network(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["train-model"] = "Linear (784 -> 10), section 5.1"
+    at.switch_page("pages/training.py").run()
+    assert not at.exception
+    assert at.selectbox(key="train-model").value == "linear"
+    assert not at.toast
+
+
+def test_choosing_linear_puts_its_preset_in_the_link(mnist):
+    # (The browser writes the network itself into the link, as for any widget moved by hand.)
+    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/training.py").run()
+    assert at.selectbox(key="train-model").value == "mlp"
+    at.selectbox(key="train-model").set_value("linear").run()
+    assert at.select_slider(key="train-lr").value == 0.1
+    assert dict(at.query_params).get("train-lr") in ("0.1", ["0.1"])
+
+
+def test_a_number_in_a_link_may_be_spelled_any_way(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["model-C"] = "0.001"
+    at.query_params["model-family"] = "Logistic regression"
+    at.switch_page("pages/binary_2d.py").run()
+    assert not at.exception
+    assert at.select_slider(key="model-C").value == 0.001
+    assert not at.toast
+
+
+def test_a_refused_value_is_quoted_as_code_so_labels_keep_their_characters(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["train-model"] = "Perceptron"
+    at.switch_page("pages/training.py").run()
+    notice = at.toast[0].value
+    assert "`train-model=Perceptron`" in notice and "`MLP 784-200-100-10, section 5.3`" in notice
+
+
+def test_counts_show_thousands_separators_and_old_links_still_open(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["scatter-n"] = "20000"  # as links spelled it before the separators
+    at.switch_page("pages/data.py").run()
+    assert not at.exception and not at.toast
+    slider = at.select_slider(key="scatter-n")
+    assert slider.value == 20000 and slider.format_func(60000) == "60,000"

@@ -1,0 +1,36 @@
+"""The Results page's comparison with the notebook (AppTest): each difference explained, blanks blank."""
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from mnistlab.data import datasets
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def test_the_notebook_comparison_explains_each_difference(mnist, tmp_path, monkeypatch):
+    cache = datasets.cache_dir()
+    for name in ("mnist.npz", *[p.name for p in cache.glob("mnist-default-*.pt")]):
+        (tmp_path / name).symlink_to(cache / name)
+    (tmp_path / "reproduce.json").write_text(json.dumps({
+        "binary2d.logreg.test_error_pct": 100 * 540 / 2033, "binary2d.logreg.nll": 1054.1229,
+        "binary2d.logreg.n_test": 2033, "binary2d.poly.test_error_pct": 10.5}))
+    monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
+    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/results.py").run()
+    assert not at.exception
+    table = at.dataframe[-1].value
+    row = table[table["result"] == "binary2d.logreg.test_error_pct"].iloc[0]
+    assert row["why"].startswith("1 test image of 2,033.") and "PCA" in row["why"]
+    withheld = table[table["result"] == "binary2d.poly.test_error_pct"].iloc[0]
+    assert withheld["notebook printed"] == "" and withheld["why"] == ""
+
+
+def test_results_are_listed_newest_first_one_row_per_setting(mnist):
+    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/binary_2d.py").run()
+    for C in (0.01, 1.0, 0.1):  # back to C = 1 in between: its row is refreshed, not repeated
+        at.select_slider(key="model-C").set_value(C).run()
+    at.switch_page("pages/results.py").run()
+    models = list(at.dataframe[0].value["model"])
+    assert models == ["logistic regression, C=0.1", "logistic regression, C=1", "logistic regression, C=0.01"]
