@@ -5,7 +5,7 @@ import streamlit as st
 
 from mnistlab.data import mnist_style
 from mnistlab.models import inference
-from mnistlab.ui import charts, provision, recipe, runs, shared, sidebar
+from mnistlab.ui import charts, inside, provision, recipe, runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
@@ -76,6 +76,7 @@ def lab() -> None:
                                                  "3,000 training images, first two principal components").add_scatter(
             x=point[:, 0], y=point[:, 1], mode="markers", name="your drawing",
             marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=2))))
+    inside.why_this_answer(settings.dataset, x, steps.image)
 
 
 lab()

@@ -5,7 +5,7 @@ import time
 import streamlit as st
 
 from mnistlab.models import training
-from mnistlab.ui import recipe, runs, sidebar, slots, widgets
+from mnistlab.ui import inside, recipe, runs, runs_compared, sidebar, slots, widgets
 
 settings = sidebar.settings()
 st.title("Train a network with PyTorch")
@@ -24,12 +24,14 @@ if not start and lab.current is not None and not lab.recorded:
     # A Stop (or any other click) interrupted the run at a batch boundary: keep what it learnt.
     lab.current.stopped = True
     runs.record(lab, settings.dataset)
+seen = inside.input_controls()
 queue, status, live = st.empty(), st.empty(), st.empty()
 
 
 def draw(result: training.TrainResult) -> None:
     with live.container():
         runs.show_progress(result)
+        inside.show(result.model, settings.dataset, seen, len(result.history))
 
 
 if start:
@@ -55,5 +57,6 @@ elif lab.current is not None:
     draw(lab.current)
 
 runs.show_table(lab)
+runs_compared.compare(lab)
 runs.weights_panel(lab, config, settings.dataset)
 runs.autograd_panel(settings.dataset)

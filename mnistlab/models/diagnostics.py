@@ -16,7 +16,8 @@ def test_proba(model, X: np.ndarray, batch: int = 1000) -> np.ndarray:
     from mnistlab.models import inference  # torch only when a torch model is asked
 
     # Batched: the CNN's first feature maps of 10,000 images at once would take about 1 GB.
-    return np.concatenate([inference.predict_proba(model, X[s:s + batch]) for s in range(0, len(X), batch)])
+    return np.concatenate([inference.predict_proba(model, np.array(X[s:s + batch]))  # writable copies
+                           for s in range(0, len(X), batch)])
 
 
 def confident_mistakes(proba: np.ndarray, y_true: np.ndarray, k: int = 24) -> np.ndarray:

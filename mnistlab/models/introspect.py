@@ -26,7 +26,7 @@ def _device(model: nn.Module) -> torch.device:
 
 
 def _as_batch(model: nn.Module, x: np.ndarray) -> torch.Tensor:
-    return torch.as_tensor(np.asarray(x, dtype=np.float32).reshape(-1, 784), device=_device(model))
+    return torch.as_tensor(np.array(x, dtype=np.float32).reshape(-1, 784), device=_device(model))
 
 
 def conv_filters(model: nn.Module) -> np.ndarray | None:

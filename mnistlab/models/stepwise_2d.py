@@ -93,7 +93,7 @@ def _error_pct(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
 def step(run: StepRun, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
          y_test: np.ndarray) -> EpochPoint:
     """One epoch: minibatches of a fresh permutation; then the epoch's weights and scores are kept."""
-    X = torch.as_tensor(X_train, dtype=torch.float32)
+    X = torch.from_numpy(np.array(X_train, dtype=np.float32))  # a copy: the recipe's arrays are read-only
     y = torch.as_tensor(y_train, dtype=torch.float32)
     n = len(X)
     order = torch.randperm(n, generator=run.generator)
