@@ -82,8 +82,10 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
         counts, names, f"{label}: 10,000 test images, error {metrics.error_pct(y, pred):.2f} %"),
         on_select="rerun", selection_mode="points", key=keys.widget(keys.MISTAKES, "cell"))
     points = event.selection.points if event and event.selection else []
-    if points and points[0].get("customdata"):
-        true_c, pred_c = (int(v) for v in points[0]["customdata"][:2])
+    labels = [str(n) for n in names]
+    clicked = [p for p in points if str(p.get("y")) in labels and str(p.get("x")) in labels]
+    if clicked:  # the axes are the class names: y the true class, x the predicted one
+        true_c, pred_c = labels.index(str(clicked[0]["y"])), labels.index(str(clicked[0]["x"]))
     else:  # nothing clicked yet: the most confused pair
         true_c, pred_c, _ = metrics.most_confused_pair(counts)
     cell = diagnostics.cell(y, pred, true_c, pred_c)

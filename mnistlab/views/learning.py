@@ -108,8 +108,8 @@ def clickable_confusion_figure(counts: np.ndarray, names: Sequence[str], title: 
     fig.add_trace(go.Scatter(
         x=[labels[p] for p in pred_c.ravel()], y=[labels[t] for t in true_c.ravel()], mode="markers",
         marker=dict(size=28, symbol="square", color="rgba(0,0,0,0.01)"), showlegend=False,
-        customdata=np.column_stack([true_c.ravel(), pred_c.ravel(), counts.ravel()]),
-        hovertemplate="true %{y}, predicted %{x}: %{customdata[2]} images (click: see them)<extra></extra>"))
+        customdata=counts.ravel(),
+        hovertemplate="true %{y}, predicted %{x}: %{customdata} images (click: see them)<extra></extra>"))
     return fig.update_layout(clickmode="event+select", dragmode=False)
 
 
