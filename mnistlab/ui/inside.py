@@ -49,7 +49,7 @@ def _input(dataset: str, choice: InputChoice) -> tuple[np.ndarray, np.ndarray, s
 
 def show(model: nn.Module, dataset: str, choice: InputChoice, epoch: int) -> None:
     """The current weights and feature maps; no widgets, so it can be redrawn after every epoch."""
-    st.subheader(f"Inside the network, after epoch {epoch}")
+    st.subheader(f"Inside the network, after epoch {epoch}" if epoch else "Inside the network, as loaded")
     filters, weights = introspect.conv_filters(model), introspect.input_weights(model)
     if filters is not None:
         charts.plotly(st, learning.pictures_figure(

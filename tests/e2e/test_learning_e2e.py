@@ -37,6 +37,12 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"learning-{name}.png"), full_page=True)
 
 
+def to_top(locator) -> None:
+    """Scroll so that this element is at the top of the view: the screenshot shows what follows it."""
+    locator.first.evaluate("e => e.scrollIntoView({block: 'start'})")
+    locator.page.wait_for_timeout(300)
+
+
 def plot_area(page, index: int):
     """The data area of the index-th plotly chart on the page (where its cells are), scrolled into view."""
     page.locator("[data-testid=stPlotlyChart]").nth(index).scroll_into_view_if_needed()
@@ -74,7 +80,51 @@ def test_inside_the_network_changes_after_an_epoch(server, page):
     wait_idle(page)
     assert exceptions(page) == []
     assert page.get_by_text(re.compile(r"block 1: dense 784->200 \+ ReLU")).count() >= 1
+    to_top(page.get_by_role("heading", name="Inside the network"))
     shot(page, "inside-mlp")
+
+
+def a_briefly_trained_cnn(mnist, path) -> None:
+    """A CNN after one pass over 3,000 training images: its filters already have some structure."""
+    import torch
+
+    from mnistlab.data import problems
+    from mnistlab.models import nets, weights
+
+    data = problems.ten_classes(problems.full_split(mnist))
+    torch.manual_seed(0)
+    model = nets.build("cnn")
+    optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
+    X, y = torch.tensor(data.X_train[:3000]), torch.tensor(data.y_train[:3000], dtype=torch.long)
+    for s in range(0, 3000, 100):
+        loss = torch.nn.functional.cross_entropy(model(X[s:s + 100]), y[s:s + 100])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    path.write_bytes(weights.weights_bytes(model))
+
+
+def test_cnn_filters_and_feature_maps_of_uploaded_weights(server, page, mnist, tmp_path):
+    a_briefly_trained_cnn(mnist, tmp_path / "cnn.pt")
+    open_page(page, server.url, "training")
+    page.get_by_role("combobox", name="Network").click()
+    page.get_by_role("option", name="CNN: two 5x5 conv + batch-norm + pool blocks, section 6").click()
+    page.wait_for_timeout(500)
+    wait_idle(page)
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(tmp_path / "cnn.pt"))
+    page.get_by_text("Loaded: test error").wait_for(timeout=120_000)
+    wait_idle(page)
+    number = page.get_by_label("Test image (0-9999)")
+    number.fill("7")
+    number.press("Enter")
+    page.get_by_role("heading", name="Inside the network, as loaded").wait_for(timeout=60_000)
+    wait_idle(page)
+    assert page.get_by_text("The first convolution's 32 filters (5x5)").count() == 1
+    assert page.get_by_text(re.compile("block 2: conv 5x5 \\+ batch-norm \\+ ReLU \\+ max-pool")).count() == 1
+    assert page.get_by_text("Input: test image 7").count() == 1
+    assert exceptions(page) == []
+    to_top(page.get_by_role("heading", name="Inside the network, as loaded"))
+    shot(page, "inside-cnn")
 
 
 def test_why_this_answer_for_a_drawn_seven(server, page):
@@ -88,7 +138,7 @@ def test_why_this_answer_for_a_drawn_seven(server, page):
     page.get_by_text("the 10,000 test images on the first two principal components").wait_for(timeout=120_000)
     wait_idle(page)
     assert exceptions(page) == []
-    page.get_by_role("heading", name="Why this answer").scroll_into_view_if_needed()
+    to_top(page.get_by_role("heading", name="Why this answer"))
     shot(page, "why-this-answer")
 
 
@@ -110,6 +160,7 @@ def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
     assert paused_at >= 3
     page.wait_for_timeout(1500)  # paused: no timer moves it on
     assert epochs_trained(page) == paused_at
+    to_top(page.get_by_text("Epoch shown"))
     shot(page, "step-by-step-logistic")
     page.get_by_text("MLP, one hidden layer").click()
     wait_idle(page)
@@ -118,7 +169,7 @@ def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
         wait_idle(page)
     page.get_by_text(re.compile("What each of the 8 hidden units responds to")).wait_for()
     assert exceptions(page) == []
-    page.get_by_role("heading", name="Train step by step").scroll_into_view_if_needed()
+    to_top(page.get_by_text("Epoch shown"))
     shot(page, "step-by-step-mlp")
 
 
@@ -130,10 +181,12 @@ def test_presenter_mode_at_projector_size(server, browser, path):
     try:
         open_page(pg, server.url, f"{path}?presenter=true")
         assert exceptions(pg) == []
+        if path == "mistakes":
+            to_top(pg.get_by_text("Confusion matrix: click a cell"))
         if path == "binary_2d":
-            pg.get_by_role("heading", name="Train step by step").scroll_into_view_if_needed()
             pg.get_by_role("button", name="Step one epoch").click()
             wait_idle(pg)
+            to_top(pg.get_by_role("button", name="Step one epoch"))
         pg.screenshot(path=str(ARTIFACTS / f"learning-presenter-{path}.png"))
         assert exceptions(pg) == []
     finally:
