@@ -69,11 +69,12 @@ def show(model: nn.Module, dataset: str, choice: InputChoice, epoch: int) -> Non
             st.caption("A linear network has no hidden layer: each class's score is its weight picture above "
                        "times the input, pixel by pixel.")
         for block in blocks:
-            maps = block.maps[:MAPS_PER_BLOCK]
+            dense = block.maps.shape[1:] == (1, 1)
+            maps = block.maps if dense else block.maps[:MAPS_PER_BLOCK]
             shape = "x".join(map(str, block.maps.shape))
-            title = (f"{block.name}: {len(maps)} of {len(block.maps)} maps ({shape})"
-                     if block.maps.shape[1] > 1 else f"{block.name}: {len(block.maps)} units, a square each")
-            charts.plotly(st, learning.pictures_figure(learning.as_pictures(maps), title, per_row=16,
+            title = (f"{block.name}: {len(block.maps)} units, a square each" if dense
+                     else f"{block.name}: {len(maps)} of {len(block.maps)} maps ({shape})")
+            charts.plotly(st, learning.pictures_figure(learning.as_pictures(maps), title, per_row=8,
                                                        signed=False, unit="activation"))
 
 

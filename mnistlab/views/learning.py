@@ -110,6 +110,9 @@ def clickable_confusion_figure(counts: np.ndarray, names: Sequence[str], title: 
         marker=dict(size=28, symbol="square", color="rgba(0,0,0,0.01)"), showlegend=False,
         customdata=counts.ravel(),
         hovertemplate="true %{y}, predicted %{x}: %{customdata} images (click: see them)<extra></extra>"))
+    # Fixed ranges: otherwise the axes pad for the markers' size and squeeze the cells.
+    fig.update_xaxes(range=[-0.5, len(labels) - 0.5])
+    fig.update_yaxes(range=[len(labels) - 0.5, -0.5], autorange=False)
     return fig.update_layout(clickmode="event+select", dragmode=False)
 
 
