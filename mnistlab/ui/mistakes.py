@@ -50,7 +50,8 @@ def test_proba(label: str, found: dict[str, Callable[[], np.ndarray]]) -> np.nda
     so the label of a torch run includes its number)."""
     kept = st.session_state.setdefault(keys.MISTAKES_PROBA, {})
     if label.startswith("ten-classes page") or label not in kept:  # that MLP trains on: recompute
-        kept[label] = found[label]()
+        with st.spinner(f"Classifying the 10,000 test images ({label})..."):  # a CNN takes seconds on CPU
+            kept[label] = found[label]()
     return kept[label]
 
 
