@@ -63,7 +63,7 @@ def section(dataset: str, pair: tuple[int, int], pair_names: tuple[str, str], pr
             state["playing"] = not state["playing"] and run.epochs < MAX_EPOCHS
             state["follow"] = True
             st.rerun()  # the whole page: the fragment's timer starts or stops with it
-        stepped = b.button("Step one epoch", key=_key("step"), disabled=state["playing"])
+        stepped = b.button("Step", key=_key("step"), disabled=state["playing"], help="Train one more epoch")
         if c.button("Reset", key=_key("reset")):
             st.session_state.pop(keys.STEPWISE_RUN, None)
             st.rerun()
@@ -101,7 +101,8 @@ def _draw(run: stepwise_2d.StepRun, shown: int, problem: Split, pair_names: tupl
     point = run.history[shown - 1] if shown else None
     score = (f": train error {point.train_error_pct:.2f} %, test error {point.test_error_pct:.2f} %"
              if point else " (untrained)")
-    left, right = st.columns([3, 2])
+    # On a projector the map takes the whole width, the curves go under it.
+    left, right = (st, st) if sidebar.presenter() else st.columns([3, 2])
     charts.plotly(left, figures.probability_map_figure(
         pmap.xs, pmap.ys, pmap.p, problem.X_train[::every], problem.y_train[::every], pair_names,
         f"Epoch {shown}{score}", height=480))

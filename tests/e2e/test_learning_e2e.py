@@ -155,6 +155,7 @@ def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
                            timeout=120_000)
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)  # a tick already on its way when Pause was clicked may still land
     wait_idle(page)
     paused_at = epochs_trained(page)
     assert paused_at >= 3
@@ -165,9 +166,9 @@ def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
     page.get_by_text("MLP, one hidden layer").click()
     wait_idle(page)
     for _ in range(2):
-        page.get_by_role("button", name="Step one epoch").click()
+        page.get_by_role("button", name="Step", exact=True).click()
         wait_idle(page)
-    page.get_by_text(re.compile("What each of the 8 hidden units responds to")).wait_for()
+    page.get_by_text(re.compile("What each of the 8 hidden units responds to")).wait_for(timeout=120_000)
     assert exceptions(page) == []
     to_top(page.get_by_text("Epoch shown"))
     shot(page, "step-by-step-mlp")
@@ -184,9 +185,9 @@ def test_presenter_mode_at_projector_size(server, browser, path):
         if path == "mistakes":
             to_top(pg.get_by_text("Confusion matrix: click a cell"))
         if path == "binary_2d":
-            pg.get_by_role("button", name="Step one epoch").click()
+            pg.get_by_role("button", name="Step", exact=True).click()
             wait_idle(pg)
-            to_top(pg.get_by_role("button", name="Step one epoch"))
+            to_top(pg.get_by_role("button", name="Step", exact=True))
         pg.screenshot(path=str(ARTIFACTS / f"learning-presenter-{path}.png"))
         assert exceptions(pg) == []
     finally:
