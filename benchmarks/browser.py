@@ -39,11 +39,11 @@ def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) ->
 
 
 class Server:
-    def __init__(self, env: dict | None = None):
+    def __init__(self, env: dict | None = None, script: Path = ROOT / "app.py"):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-               "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true"]
+        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+               "--server.address", "127.0.0.1", "--server.headless", "true"]
         ARTIFACTS.mkdir(exist_ok=True)
         self.log_path = ARTIFACTS / f"streamlit-{self.port}.log"
         self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mnistlab import results
 from mnistlab.models import classic
-from mnistlab.ui import charts, recipe, results_log, shared, sidebar, url_state, validation, widgets
+from mnistlab.ui import charts, recipe, results_log, shared, sidebar, stepwise, url_state, validation, widgets
 from mnistlab.views import figures
 
 settings = sidebar.settings()
@@ -62,6 +62,7 @@ def playground() -> None:
 
 
 playground()
+stepwise.section(settings.dataset, pair, pair_names, problem)
 
 st.header("Validation: 5-fold cross-validation, as the notebook")
 

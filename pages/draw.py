@@ -8,7 +8,7 @@ import streamlit as st
 from mnistlab.data import mnist_style
 from mnistlab.data.latest_input import LatestInput
 from mnistlab.models import inference
-from mnistlab.ui import charts, keys, provision, recipe, runs, saved_runs, shared, sidebar
+from mnistlab.ui import charts, inside, keys, provision, recipe, runs, saved_runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
@@ -90,6 +90,7 @@ def lab() -> None:
                                                  "3,000 training images, first two principal components").add_scatter(
             x=point[:, 0], y=point[:, 1], mode="markers", name="your drawing",
             marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=2))))
+    inside.why_this_answer(settings.dataset, x, steps.image)
 
 
 lab()

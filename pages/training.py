@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mnistlab.ui import runs, sidebar, widgets
+from mnistlab.ui import inside, runs, runs_compared, sidebar, widgets
 
 settings = sidebar.settings()
 st.title("Train a network with PyTorch")
@@ -14,8 +14,10 @@ resume = st.toggle("Continue from the current model", key="train-resume",
                    disabled=lab.current is None or lab.current.config.model != config.model,
                    help="Keeps the weights of the last run (or of uploaded weights) of the same network.")
 
-runs.train_panel(lab, config, settings.dataset, resume)
+seen = inside.input_controls()
+runs.train_panel(lab, config, settings.dataset, resume, seen)
 
 runs.show_table(lab)
+runs_compared.compare(lab)
 runs.weights_panel(lab, config, settings.dataset)
 runs.autograd_panel(settings.dataset)

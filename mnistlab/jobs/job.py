@@ -40,6 +40,9 @@ class Event:
 
 # The event a work function sends to say where it runs ({"device": "cuda:0"}); not a progress step.
 PLACEMENT = "placement"
+# The latest state worth showing while it runs (a network's weights after an epoch): only the newest
+# is kept, as ``Job.snapshot``, so a long run does not hold every epoch's copy.
+SNAPSHOT = "snapshot"
 
 
 class State(enum.Enum):
@@ -91,6 +94,7 @@ class Job:
         self._started_at: float | None = None
         self._ended_at: float | None = None
         self.placement: dict = {"executor": executor, "node": None, "device": None}
+        self.snapshot: dict | None = None
         # Set by the executor: where the job stands in its queue, and what a Stop does while it waits.
         self.queue_position: Callable[[Job], int | None] = lambda job: None
         self.on_stop: Callable[[Job], None] = lambda job: None
@@ -135,6 +139,9 @@ class Job:
     def add_event(self, event: Event) -> None:
         if event.step == PLACEMENT:
             self.placement.update(event.values)
+            return
+        if event.step == SNAPSHOT:
+            self.snapshot = event.values
             return
         with self._lock:
             self._events.append(event)

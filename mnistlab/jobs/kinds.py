@@ -20,7 +20,7 @@ from sklearn.model_selection import ParameterGrid, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 
 from mnistlab.data import datasets, problems
-from mnistlab.jobs.job import PLACEMENT, Event, JobKind, Report, ShouldStop, Stopped
+from mnistlab.jobs.job import PLACEMENT, SNAPSHOT, Event, JobKind, Report, ShouldStop, Stopped
 from mnistlab.models import classic, devices, knn, mlp_epochs, training, weights
 
 _load_lock = threading.RLock()  # re-entrant: one loader calls another
@@ -92,6 +92,9 @@ def train_work(params: dict, report: Report, should_stop: ShouldStop) -> trainin
     def on_epoch(m: training.EpochMetrics, _) -> None:
         report(Event("epoch", m.epoch / config.epochs, f"epoch {m.epoch}: test error {m.val_error_pct:.2f} %",
                      asdict(m)))
+        # The page draws the network's filters and feature maps as it learns.
+        report(Event(SNAPSHOT, values={"epoch": m.epoch, "state": {
+            k: v.detach().cpu().clone() for k, v in result.model.state_dict().items()}}))
 
     training.train(config, data, on_epoch=on_epoch, should_stop=should_stop, result=result,
                    on_loss=on_loss, loss_every=params.get("loss_every", 20))

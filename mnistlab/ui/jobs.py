@@ -96,3 +96,10 @@ def panel(key: str, kind: str, params: dict, *, run_label: str, draw: Callable[[
 
     live()
     return slot.job
+
+
+def finished(key: str) -> list[Job]:
+    """This session's jobs of one panel that ended with a result (for other pages to use)."""
+    panel = st.session_state.get(keys.job(key), {})
+    return [slot.job for slot in panel.values()
+            if slot.job is not None and slot.job.state.finished and slot.job.result() is not None]

@@ -23,3 +23,10 @@ def job(kind: str, *parts) -> str:
     """The session key of one piece of long work (a grid, a curve, a training) and its settings."""
     return "-".join([kind, *map(str, parts)])
 DRAW_INPUT = "draw-input"            # which of canvas / upload the student gave last
+INSIDE = "inside"                    # the training page's "inside the network" knobs: inside-source, ...
+DRAWN_INPUT = "drawn-input"          # the last digit drawn on the draw page, scaled (784,), for other pages
+MISTAKES = "mistakes"                # the mistakes page's knobs: mistakes-model, mistakes-other, ...
+MISTAKES_PROBA = "mistakes-proba"    # per session: model label -> its test probabilities
+STEPWISE = "stepwise"                # the 2-D step-by-step knobs: stepwise-family, stepwise-epoch, ...
+STEPWISE_RUN = "stepwise-run"        # per session: the 2-D model in training and whether it plays
+RUN_HISTORIES = "run-histories"      # per session: run number -> its epoch metrics (runs compared)

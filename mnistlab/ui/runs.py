@@ -15,8 +15,8 @@ import torch
 from mnistlab import results
 from mnistlab.data import problems
 from mnistlab.jobs import State
-from mnistlab.models import autograd, training, weights
-from mnistlab.ui import charts, jobs, keys, recipe, results_log
+from mnistlab.models import autograd, nets, training, weights
+from mnistlab.ui import charts, inside, jobs, keys, recipe, results_log
 from mnistlab.views import figures
 
 
@@ -65,7 +65,8 @@ def record(lab: LabState, dataset: str) -> None:
             copy.deepcopy(result.model).cpu().eval(), final.val_error_pct)
 
 
-def train_panel(lab: LabState, config: training.TrainConfig, dataset: str, resume: bool) -> None:
+def train_panel(lab: LabState, config: training.TrainConfig, dataset: str, resume: bool,
+                seen: inside.InputChoice) -> None:
     """Train as a job: the curves move every few batches, Stop keeps what was learnt, and the run stays
     with the session when the student visits another page meanwhile."""
     params = {"config": training.config_dict(config), "dataset": dataset}
@@ -73,12 +74,33 @@ def train_panel(lab: LabState, config: training.TrainConfig, dataset: str, resum
     def start_from(previous) -> dict:
         return {"weights": weights.weights_bytes(lab.current.model)} if resume and lab.current is not None else {}
 
+    def draw(job) -> None:
+        show_job(job)
+        model, epoch = snapshot_model(job)
+        if model is not None:
+            inside.show(model, dataset, seen, epoch)
+
     job = jobs.panel("train", "train", params, run_label="Train", done_label="Train again", extra=start_from,
-                     draw=show_job)
+                     draw=draw)
+    if job is None and lab.current is not None:  # uploaded weights, or a run from before
+        inside.show(lab.current.model, dataset, seen, len(lab.current.history))
     if job is not None and job.state.finished and job.result() is not None and lab.job_id != job.id:
         lab.job_id, lab.current, lab.recorded = job.id, job.result(), False
         lab.current.stopped = job.state is State.STOPPED
         record(lab, dataset)
+
+
+def snapshot_model(job) -> tuple[torch.nn.Module | None, int]:
+    """The network as of its latest finished epoch (the final one once the job ended)."""
+    done = job.result()
+    if done is not None:
+        return done.model, len(done.history)
+    if job.snapshot is None:
+        return None, 0
+    config = training.TrainConfig(**job.params["config"])
+    model = nets.build(config.model, config.dropout)
+    model.load_state_dict(job.snapshot["state"])
+    return model.eval(), job.snapshot["epoch"]
 
 
 def show_job(job) -> None:
