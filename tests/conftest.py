@@ -105,3 +105,23 @@ def random_digits(n: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Small stand-in arrays of the right type for testing file formats."""
     rng = np.random.default_rng(seed)
     return rng.integers(0, 256, size=(n, 784), dtype=np.uint8), rng.integers(0, 10, size=n, dtype=np.uint8)
+
+
+@pytest.fixture(autouse=True)
+def forget_job_data():
+    """Job workers in this process keep what they loaded per dataset name; a test that registers a small
+    dataset under "mnist" must not leave it to the next test's jobs."""
+    yield
+    from mnistlab.jobs import kinds
+
+    kinds.forget_loaded()
+
+
+def after_jobs(app, timeout_s: float = 300):
+    """Long work runs as jobs on the process's executor, beside the script: wait for them, then run the
+    page again as its live fragment would when it sees them finish."""
+    from mnistlab import jobs
+
+    for job in jobs.executor().jobs():
+        assert job.wait(timeout_s), f"{job} did not finish"
+    return app.run()

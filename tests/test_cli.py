@@ -158,7 +158,7 @@ def test_fashion_dataset(capsys, run_cache):
 def test_train_one_epoch_matches_the_loop_with_the_same_settings(capsys, small):
     code, out, err = run(capsys, "train", "--model", "linear", "--epochs", "1", "--lr", "0.05",
                          "--batch-size", "32", "--optimizer", "momentum", "--json")
-    assert code == 0 and "epoch 1: train loss" in err
+    assert code == 0 and "epoch 1: test error" in err
     config = out["config"]
     assert (config["model"], config["epochs"], config["lr"], config["batch_size"], config["optimizer"]) == (
         "linear", 1, 0.05, 32, "momentum")
@@ -176,7 +176,8 @@ def test_a_missing_device_is_exit_code_2(capsys, small):
     for command in (["train", "--device", "cuda", "--json"], ["bench", "train", "--device", "cuda", "--json"],
                     ["train", "--device", "tpu"]):
         code, _, err = run(capsys, *command)
-        assert code == 2 and err.splitlines()[-1].startswith("error: Cannot train on"), err
+        last = err.splitlines()[-1]
+        assert code == 2 and last.startswith("error: ") and "Cannot train on" in last, err
         assert "Traceback" not in err
 
 
@@ -190,7 +191,8 @@ def test_bench_knn_agrees_with_scikit_learn(capsys, small):
     reference = KNeighborsClassifier(1, algorithm="brute").fit(split.X_train, split.y_train)
     reference = reference.predict(split.X_test)
     assert out["test_error_pct"] == pytest.approx(100 * np.mean(reference != split.y_test))
-    assert out["ratio"] == pytest.approx(out["sklearn_s"] / out["ours_s"], abs=0.02 + 0.01 * out["ratio"])
+    # Seconds are printed rounded to milliseconds, and on this small problem a run takes a few of them.
+    assert out["ratio"] == pytest.approx(out["sklearn_s"] / out["ours_s"], rel=0.1)
 
 
 def test_bench_train_reports_every_epoch_of_both_loops(capsys, small):
@@ -238,7 +240,7 @@ def test_reproduce_matches_the_notebook_and_feeds_the_results_page(capsys, mnist
     table = page.dataframe[-1].value
     row = table[table["result"] == "binary2d.logreg.test_error_pct"].iloc[0]
     assert row["reproduced here"] == round(out["binary2d.logreg.test_error_pct"], 4)
-    assert row["notebook printed"] == printed["binary2d.logreg.test_error_pct"]
+    assert float(row["notebook printed"]) == printed["binary2d.logreg.test_error_pct"]
 
 
 def test_unwritable_results_file_still_prints_everything(tmp_path):

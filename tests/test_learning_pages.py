@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import after_jobs
+
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 180
@@ -62,13 +64,13 @@ def test_training_inside_the_network_updates_and_runs_are_compared(app):
     assert not app.exception
     app.selectbox(key="train-model").set_value("linear").run()
     app.slider(key="train-epochs").set_value(1).run()
-    app.button(key="train-start").click().run()
+    after_jobs(app.button(key="train-run").click().run())
     assert not app.exception
     assert any(s.value == "Inside the network, after epoch 1" for s in app.subheader)
     first = titled(app, "First layer: the weights of 10 of its 10 units")["data"][0]["z"]
     app.run()  # the toggle was drawn (disabled) before the first model existed
     app.toggle(key="train-resume").set_value(True).run()
-    app.button(key="train-start").click().run()
+    after_jobs(app.button(key="train-run").click().run())
     assert not app.exception
     second = titled(app, "First layer: the weights of 10 of its 10 units")["data"][0]["z"]
     a, b = values(first), values(second)

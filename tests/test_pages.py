@@ -10,20 +10,11 @@ from streamlit.testing.v1 import AppTest
 
 from mnistlab.data import problems
 from mnistlab.models import training
+from tests.conftest import after_jobs
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 TIMEOUT = 120
-
-
-def after_jobs(app: AppTest) -> AppTest:
-    """Long work runs as jobs on the process's executor, beside the script: wait for them, then run the
-    page again as its live fragment would."""
-    from mnistlab import jobs
-
-    for job in jobs.executor().jobs():
-        assert job.wait(TIMEOUT), f"{job} did not finish"
-    return app.run()
 
 
 @pytest.fixture
@@ -130,10 +121,10 @@ def test_training_page_continues_from_the_current_model(app, mnist_split):
     app.switch_page("pages/training.py").run()
     app.selectbox(key="train-model").set_value("linear").run()
     app.slider(key="train-epochs").set_value(1).run()
-    app.button(key="train-start").click().run()
+    after_jobs(app.button(key="train-run").click().run())
     app.run()  # the toggle was drawn before that run trained anything: it is enabled on the next rerun
     app.toggle(key="train-resume").set_value(True).run()
-    app.button(key="train-start").click().run()
+    after_jobs(app.button(key="train-run").click().run())
     assert not app.exception
     runs = app.table[0].value
     assert list(runs["model"]) == ["linear", "linear"] and list(runs["status"]) == ["finished", "finished"]

@@ -26,9 +26,20 @@ from mnistlab.models import classic, devices, knn, mlp_epochs, training, weights
 _load_lock = threading.RLock()  # re-entrant: one loader calls another
 
 
+_loaded: list = []   # every loader's cache, for forget_loaded()
+
+
+def forget_loaded() -> None:
+    """Drop what this process's workers loaded (a test that swaps the data source calls this)."""
+    with _load_lock:
+        for cached in _loaded:
+            cached.cache_clear()
+
+
 def _once(func):
     """lru_cache that also keeps two threads of one worker from loading the same thing twice."""
     cached = functools.lru_cache(maxsize=4)(func)
+    _loaded.append(cached)
 
     @functools.wraps(func)
     def wrapper(*args):
