@@ -73,8 +73,10 @@ def cmd_reproduce(args) -> int:
 def cmd_bench(args) -> int:
     from mnistlab.tools import bench
 
-    extra = {"device": args.device, "model_name": args.model} if args.what == "train" else {}
-    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress, **extra), args.json)
+    extra = {"device": args.device}
+    extra |= {"model_name": args.model} if args.what == "train" else {"first_pass": args.first_pass}
+    out = bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress, **extra)
+    emit(out, args.json)
     return 0
 
 
@@ -83,17 +85,20 @@ def cmd_train(args) -> int:
     from mnistlab.models import devices, nets, training
 
     ds = load(args)
+    if args.preset:  # a preset names its network and its settings
+        args.model = args.preset
     preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
                                                             ("batch_size", args.batch_size),
                                                             ("optimizer", args.optimizer)) if v is not None}
-    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, precision=args.precision,
-                                  **preset)
+    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed,
+                                  precision=args.precision, **preset)
     split = problems.ten_classes(problems.full_split(ds))
     tensors = problems.to_tensors(split,
                                   devices.resolve_device(args.device))
 
     def report(m, result):
-        stderr_progress(f"epoch {m.epoch}: train loss {m.train_loss:.4f}, test error {m.val_error_pct:.2f} %, "
+        stderr_progress(f"epoch {m.epoch}: train loss {m.train_loss:.4f}, "
+                        f"test error {m.val_error_pct:.2f} %, "
                         f"{m.epoch_s:.1f} s", m.epoch / config.epochs)
 
     result = training.train(config, tensors, on_epoch=report)
@@ -117,6 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    from mnistlab.models import nets
+
     command("fetch", cmd_fetch, "download (or find) the data and cache it")
     command("info", cmd_info, "sizes, digests and the notebook's splits")
     from mnistlab.tools.reproduce import PARTS
@@ -126,10 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     bench = command("bench", cmd_bench, "side-by-side benchmarks (ours vs the reference), as ratios")
     bench.add_argument("what", choices=["knn", "train"])
     bench.add_argument("--repeats", type=int, default=3, help="repeats (for train: epochs)")
-    bench.add_argument("--device", default="cpu", help="train: cpu, cuda or mps")
-    bench.add_argument("--model", default="mlp", choices=["linear", "mlp", "cnn"], help="train: the network")
+    bench.add_argument("--device", default="cpu", help="cpu, cuda or mps")
+    bench.add_argument("--first-pass", choices=["auto", "bfloat16", "float32"], default="auto",
+                       help="knn: the first pass's precision (auto: bfloat16 where the hardware has it)")
+    bench.add_argument("--model", default="mlp", choices=list(nets.MODELS), help="train: the network")
     train = command("train", cmd_train, "train a network (per-epoch metrics on stderr)")
-    train.add_argument("--model", choices=["linear", "mlp", "cnn"], default="mlp")
+    train.add_argument("--model", choices=list(nets.MODELS), default="mlp")
+    train.add_argument("--preset", choices=list(nets.PRESETS),
+                       help="a network with the settings that suit it (fast: one epoch to 99 %%)")
     train.add_argument("--epochs", type=int)
     train.add_argument("--lr", type=float)
     train.add_argument("--batch-size", type=int)
