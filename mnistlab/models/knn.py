@@ -15,6 +15,7 @@ in both). Memory is bounded by ``chunk_mb`` per chunk. Everything runs in torch 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import time
 from collections.abc import Callable, Sequence
@@ -74,6 +75,21 @@ def contender_threshold(limit: torch.Tensor, bound: torch.Tensor, dtype: torch.d
     u = UNIT_ROUNDOFF[dtype]
     edge = limit + bound
     return torch.where(edge >= 0, edge / (1 - u), edge / (1 + u))
+
+
+@contextlib.contextmanager
+def float32_accumulation(device: torch.device):
+    """cuBLAS may otherwise sum bfloat16 products in bfloat16 (split-K), beyond what the bound allows."""
+    if device.type != "cuda":
+        yield
+        return
+    matmul = torch.backends.cuda.matmul
+    before = matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32
+    matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32 = False, False
+    try:
+        yield
+    finally:
+        matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32 = before
 
 
 class ExactKNN(ClassifierMixin, BaseEstimator):
@@ -145,7 +161,8 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         qc = (q64 - torch.from_numpy(self.mean_).to(q64.device).double()).float()
         q_sq = (qc.double() ** 2).sum(1)
         ones = torch.ones(len(qc), 2, dtype=self.dtype_, device=qc.device)
-        scores = torch.mm(torch.cat([qc.to(self.dtype_), ones], 1), self.scorer_.T)
+        with float32_accumulation(qc.device):
+            scores = torch.mm(torch.cat([qc.to(self.dtype_), ones], 1), self.scorer_.T)
         if m + 1 >= n_train:  # a tiny training set: check every point exactly
             cand = torch.arange(n_train, device=qc.device).expand(len(qc), n_train).clone()
             next_score = torch.full((len(qc),), float("inf"), dtype=torch.float64, device=qc.device)
@@ -218,6 +235,8 @@ def sklearn_knn(n_neighbors: int = 1) -> KNeighborsClassifier:
 
 
 BACKENDS: dict[str, Callable[[int], object]] = {"mnistlab": ExactKNN, "scikit-learn": sklearn_knn}
+if torch.cuda.is_available():  # the timing curves' third back-end, only where there is a GPU
+    BACKENDS["mnistlab on GPU"] = functools.partial(ExactKNN, device="cuda")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,9 @@ PRESETS = {
     "mlp": dict(optimizer="adam", lr=1e-4, batch_size=256, epochs=10, scheduler="none"),
     "cnn": dict(optimizer="adam", lr=2e-3, batch_size=128, epochs=3, scheduler="cosine"),
     # One epoch: the rate climbs for a quarter of it and anneals to ~0 by the end (training.make_scheduler).
-    "fast": dict(optimizer="adam", lr=FAST_LR, batch_size=FAST_BATCH, epochs=1, scheduler="onecycle"),
+    # bf16: about 2x on CPUs with AVX512-BF16 and on GPUs (choose fp32 on other CPUs).
+    "fast": dict(optimizer="adam", lr=FAST_LR, batch_size=FAST_BATCH, epochs=1, scheduler="onecycle",
+                 precision="bf16"),
 }
 
 

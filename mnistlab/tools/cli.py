@@ -89,9 +89,9 @@ def cmd_train(args) -> int:
         args.model = args.preset
     preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
                                                             ("batch_size", args.batch_size),
-                                                            ("optimizer", args.optimizer)) if v is not None}
-    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed,
-                                  precision=args.precision, **preset)
+                                                            ("optimizer", args.optimizer),
+                                                            ("precision", args.precision)) if v is not None}
+    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, **preset)
     split = problems.ten_classes(problems.full_split(ds))
     tensors = problems.to_tensors(split,
                                   devices.resolve_device(args.device))
@@ -147,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", choices=["gd", "sgd", "momentum", "adam", "adamw", "rmsprop"])
     train.add_argument("--device", default="cpu")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="bf16: mixed precision")
+    train.add_argument("--precision", choices=["fp32", "bf16"],
+                       help="bf16: mixed precision (default: the preset's, else fp32)")
     return parser
 
 
