@@ -1,20 +1,26 @@
 """Exact k-nearest neighbours as chunked matrix products, with a certified fast first pass.
 
 Squared distances rank like ||x||^2 - 2 q.x (||q||^2 is constant per query). For each chunk of
-queries that product is taken in bfloat16 (about 3x faster than float32 on these CPUs), on data
-centred on the training mean (distances do not change; the rounding error shrinks). bfloat16
-rounding moves each score by at most 2 * EPS * ||q|| * ||x||; so after the best candidates are
-re-ranked with exact float64 distances, every training point whose score could still beat the
-k-th exact distance within that bound is checked exactly too. The result is exact: predictions
-match scikit-learn's brute force except where two training points are at exactly the same
-distance (tie order is unspecified in both). Memory is bounded by ``chunk_mb`` per chunk.
+queries that score comes out of ONE matrix product: the training side carries -2x plus its squared
+norm (split into two bfloat16 parts, so it is kept almost exactly) and the query side carries two
+ones, so no pass over the score block is spent converting or adding. The product is bfloat16 where
+the CPU has AVX512-BF16 (or on a GPU), float32 elsewhere; data is centred on the training mean
+(distances do not change; rounding errors shrink). ``score_error_bound`` bounds how far any
+rounded score can be from the true one; the best candidates are re-ranked with exact float64
+distances, and every training point whose score could still beat the k-th exact distance within
+that bound is checked exactly too. The result is exact: predictions match scikit-learn's brute
+force except where two training points are at exactly the same distance (tie order is unspecified
+in both). Memory is bounded by ``chunk_mb`` per chunk. Everything runs in torch on ``device``.
 """
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -22,81 +28,182 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neighbors import KNeighborsClassifier
 
 RERANK_EXTRA = 8   # candidates beyond k that are re-ranked exactly in every case
-# Bound on the relative error of a bfloat16 dot product with a bfloat16 result: inputs rounded
-# (2 x 2^-9), fp32 accumulation (784 x 2^-24), output rounded (2^-9) = 0.0059; kept with a margin.
-EPS = 0.008
+UNIT_ROUNDOFF = {torch.bfloat16: 2.0**-8, torch.float32: 2.0**-24}
+FIRST_PASSES = ("auto", "bfloat16", "float32")
+
+
+@functools.cache
+def cpu_has_bf16() -> bool:
+    """AVX512-BF16 or AMX: without them a bfloat16 product is emulated and slower than float32."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text()
+    except OSError:  # not Linux: ask oneDNN
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def first_pass_dtype(first_pass: str, device: torch.device) -> torch.dtype:
+    if first_pass not in FIRST_PASSES:
+        raise ValueError(f"first_pass must be one of {FIRST_PASSES}, not {first_pass!r}")
+    if first_pass == "auto":
+        fast = device.type in ("cuda", "mps") or (device.type == "cpu" and cpu_has_bf16())
+        return torch.bfloat16 if fast else torch.float32
+    return torch.bfloat16 if first_pass == "bfloat16" else torch.float32
+
+
+def score_error_bound(q_norm: torch.Tensor, max_norm: float, dim: int, dtype: torch.dtype) -> torch.Tensor:
+    """Largest possible error of a score BEFORE its final rounding, for queries of norm ``q_norm``.
+
+    Inputs rounded to ``dtype`` (u each, plus the float32 centring) move the product 2 q.x by at
+    most 2 (2u + u^2) |q| |x|; the norm's two-part split leaves u^2 ||x||^2; float32 accumulation
+    of dim + 2 terms adds (dim + 2) u32 times their absolute sum. The final rounding (relative to
+    the rounded score itself) is handled by ``contender_threshold``. A 10 % margin covers the
+    float64 terms.
+    """
+    u, u32 = UNIT_ROUNDOFF[dtype] + 2.0**-24, 2.0**-24
+    qx, xx = 2 * q_norm * max_norm, max_norm**2
+    acc = (dim + 2) * u32 * (qx * (1 + u) ** 2 + xx * (1 + u))
+    return 1.1 * (qx * (2 * u + u * u) + u * u * xx + acc) + 1e-9 * (1 + xx)
+
+
+def contender_threshold(limit: torch.Tensor, bound: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+    """The largest rounded score t whose true score could be <= ``limit``.
+
+    The true score is at least t - bound - u |t| (rounding to nearest is off by u of the result),
+    so t - u |t| <= limit + bound, solved for t on either side of zero.
+    """
+    u = UNIT_ROUNDOFF[dtype]
+    edge = limit + bound
+    return torch.where(edge >= 0, edge / (1 - u), edge / (1 + u))
+
+
+@contextlib.contextmanager
+def float32_accumulation(device: torch.device):
+    """cuBLAS may otherwise sum bfloat16 products in bfloat16 (split-K), beyond what the bound allows."""
+    if device.type != "cuda":
+        yield
+        return
+    matmul = torch.backends.cuda.matmul
+    before = matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32
+    matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32 = False, False
+    try:
+        yield
+    finally:
+        matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32 = before
 
 
 class ExactKNN(ClassifierMixin, BaseEstimator):
-    """A scikit-learn classifier (fit / predict / predict_proba / get_params / clone), exact like brute force."""
+    """A scikit-learn classifier (fit / predict / predict_proba / get_params / clone), exact like brute force.
+
+    ``device``: a torch device ("cpu", "cuda"); ``first_pass``: "auto" (bfloat16 where the hardware
+    has it), "bfloat16" or "float32"; ``chunk_mb``: the score block per chunk (None: 64 MB on the
+    CPU, 2 GB on a GPU, where bigger blocks mean fewer launches).
+    """
 
     # Its probabilities are vote shares: often exactly 0 for the true class, so a NLL is infinite
     # and not worth showing (see classic.evaluate).
     proba_are_votes = True
 
-    def __init__(self, n_neighbors: int = 1, chunk_mb: float = 64.0):
+    def __init__(self, n_neighbors: int = 1, chunk_mb: float | None = None, device: str = "cpu",
+                 first_pass: str = "auto"):
         self.n_neighbors = n_neighbors
         self.chunk_mb = chunk_mb
+        self.device = device
+        self.first_pass = first_pass
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> ExactKNN:
-        self.X_ = np.ascontiguousarray(X, dtype=np.float32)
+        dev = torch.device(self.device)
+        self.dtype_ = first_pass_dtype(self.first_pass, dev)
+        # One float32 copy that torch owns (the caller's array may be read-only); the re-rank reads it.
+        self.train_ = torch.tensor(np.asarray(X, dtype=np.float32), device=dev)
+        self.X_ = self.train_.numpy() if dev.type == "cpu" else self.train_.cpu().numpy()
         self.y_ = np.asarray(y)
         self.classes_ = np.unique(self.y_)
+        # float32 mean: shifting every point by the same rounded vector changes no distance.
         self.mean_ = self.X_.mean(axis=0, dtype=np.float64).astype(np.float32)
-        centred = self.X_ - self.mean_
-        self.sq_norms_ = torch.from_numpy(np.einsum("ij,ij->i", centred, centred, dtype=np.float64).astype(np.float32))
-        self.max_norm_ = float(self.sq_norms_.max()) ** 0.5 if len(centred) else 0.0
-        self.centred_bf16_ = torch.from_numpy(centred).to(torch.bfloat16)
+        mean = torch.from_numpy(self.mean_).to(dev)
+        n, dim = self.train_.shape
+        self.scorer_ = torch.empty(n, dim + 2, dtype=self.dtype_, device=dev)
+        sq_norms = torch.empty(n, dtype=torch.float64, device=dev)
+        for s in range(0, n, 8192):  # in blocks: no float64 copy of the whole training set
+            centred = self.train_[s:s + 8192] - mean
+            sq_norms[s:s + 8192] = (centred.double() ** 2).sum(1)
+            self.scorer_[s:s + 8192, :dim] = -2 * centred
+        self.max_norm_ = float(sq_norms.max()) ** 0.5 if n else 0.0
+        hi = sq_norms.to(self.dtype_)
+        self.scorer_[:, dim] = hi
+        self.scorer_[:, dim + 1] = (sq_norms - hi.double()).to(self.dtype_)
         return self
 
     def chunk_rows(self) -> int:
         """Queries per chunk so that one chunk's score block stays within chunk_mb."""
-        return max(1, int(self.chunk_mb * 2**20 // (4 * len(self.X_))))
+        default = 64.0 if torch.device(self.device).type == "cpu" else 2048.0
+        return max(1, int((self.chunk_mb or default) * 2**20 // (4 * len(self.X_))))
 
     def kneighbors(self, Q: np.ndarray, n_neighbors: int | None = None) -> tuple[np.ndarray, np.ndarray]:
         """(distances, indices), each (n_queries, k), nearest first; Euclidean distances."""
         k = min(n_neighbors or self.n_neighbors, len(self.X_))
-        m = min(k + RERANK_EXTRA, len(self.X_) - 1)
-        Q64 = np.asarray(Q, dtype=np.float64)
-        dist = np.empty((len(Q64), k))
-        idx = np.empty((len(Q64), k), dtype=np.intp)
+        Q = np.asarray(Q)
+        dist, idx = [], []
         rows = self.chunk_rows()
-        for start in range(0, len(Q64), rows):
-            q64 = Q64[start:start + rows]
-            qc = torch.from_numpy((q64 - self.mean_).astype(np.float32))
-            q_sq = (qc.double() ** 2).sum(1)
-            scores = torch.mm(qc.to(torch.bfloat16), self.centred_bf16_.T).float()
-            scores.mul_(-2).add_(self.sq_norms_)
-            if m + 1 >= len(self.X_):  # a tiny training set: check every point exactly
-                cand = np.broadcast_to(np.arange(len(self.X_)), (len(q64), len(self.X_))).copy()
-                next_score = np.full(len(q64), np.inf, dtype=np.float32)
-            else:  # one more than re-ranked: its score tells whether anything beyond the m could still win
-                top = torch.topk(scores, m + 1, dim=1, largest=False)
-                cand, next_score = top.indices[:, :m].numpy().copy(), top.values[:, m].numpy()
-            exact = self._exact_sq(q64, cand)
-            kth = np.sort(exact, axis=1)[:, k - 1]
-            # Any point whose approximate score is within the error bound of the k-th exact one.
-            margin = 2 * EPS * np.sqrt(q_sq.numpy()) * self.max_norm_ + 1e-3
-            threshold = (kth - q_sq.numpy() + margin).astype(np.float32)
-            for r in np.flatnonzero(next_score <= threshold):  # rare: more contenders than re-ranked
-                extra = torch.nonzero(scores[r] <= threshold[r]).ravel().numpy()
-                cand_r = np.union1d(cand[r], extra)
-                exact_r = self._exact_sq(q64[r:r + 1], cand_r[None])[0]
-                best = np.argsort(exact_r, kind="stable")[:m]
-                cand[r], exact[r] = cand_r[best], exact_r[best]
-            order = np.argsort(exact, axis=1, kind="stable")[:, :k]
-            idx[start:start + len(q64)] = np.take_along_axis(cand, order, axis=1)
-            dist[start:start + len(q64)] = np.sqrt(np.maximum(np.take_along_axis(exact, order, axis=1), 0))
-        return dist, idx
+        for start in range(0, len(Q), rows):  # float64 queries one chunk at a time: bounded memory
+            q64 = torch.tensor(np.asarray(Q[start:start + rows], dtype=np.float64), device=self.train_.device)
+            d, i = self._search(q64, k)
+            dist.append(d)
+            idx.append(i)
+        if not dist:
+            return np.empty((0, k)), np.empty((0, k), dtype=np.intp)
+        return torch.cat(dist).cpu().numpy(), torch.cat(idx).cpu().numpy().astype(np.intp)
 
-    def _exact_sq(self, q64: np.ndarray, cand: np.ndarray, rows: int = 32) -> np.ndarray:
-        """Exact squared distances to each query's candidates, a few queries at a time (bounded memory)."""
-        out = np.empty(cand.shape)
+    def _search(self, q64: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        n_train = len(self.X_)
+        m = min(k + RERANK_EXTRA, n_train - 1)
+        qc = (q64 - torch.from_numpy(self.mean_).to(q64.device).double()).float()
+        q_sq = (qc.double() ** 2).sum(1)
+        ones = torch.ones(len(qc), 2, dtype=self.dtype_, device=qc.device)
+        with float32_accumulation(qc.device):
+            scores = torch.mm(torch.cat([qc.to(self.dtype_), ones], 1), self.scorer_.T)
+        if m + 1 >= n_train:  # a tiny training set: check every point exactly
+            cand = torch.arange(n_train, device=qc.device).expand(len(qc), n_train).clone()
+            next_score = torch.full((len(qc),), float("inf"), dtype=torch.float64, device=qc.device)
+        else:  # one more than re-ranked: its score tells whether anything beyond the m could still win
+            top = torch.topk(scores, m + 1, dim=1, largest=False)
+            cand, next_score = top.indices[:, :m].clone(), top.values[:, m].double()
+        exact = self._exact_sq(q64, cand)
+        kth = torch.kthvalue(exact, k, dim=1).values
+        bound = score_error_bound(q_sq.sqrt(), self.max_norm_, self.X_.shape[1], self.dtype_)
+        threshold = contender_threshold(kth - q_sq, bound, self.dtype_)
+        contested = torch.nonzero(next_score <= threshold).ravel()
+        if len(contested):  # rare: more contenders than re-ranked
+            cand[contested], exact[contested] = self._every_contender(
+                q64[contested], scores[contested], threshold[contested], m)
+        order = torch.argsort(exact, dim=1, stable=True)[:, :k]
+        nearest = torch.take_along_dim(exact, order, dim=1)
+        return nearest.clamp_min(0).sqrt(), torch.take_along_dim(cand, order, dim=1)
+
+    def _every_contender(self, q64: torch.Tensor, scores: torch.Tensor, threshold: torch.Tensor,
+                         m: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """The m exactly nearest among every point under each row's threshold (a superset of its top m)."""
+        # float32 holds every bfloat16 score exactly; the threshold is rounded up, never down.
+        limit = torch.nextafter(threshold.float(), torch.tensor(float("inf"), device=threshold.device))
+        rows, cols = torch.nonzero(scores.float() <= limit[:, None], as_tuple=True)
+        counts = torch.bincount(rows, minlength=len(scores))
+        starts = torch.cumsum(counts, 0) - counts
+        padded = torch.zeros(len(scores), int(counts.max()), dtype=torch.long, device=scores.device)
+        padded[rows, torch.arange(len(rows), device=rows.device) - starts[rows]] = cols
+        exact = self._exact_sq(q64, padded)
+        exact[torch.arange(padded.shape[1], device=rows.device)[None, :] >= counts[:, None]] = float("inf")
+        best = torch.argsort(exact, dim=1, stable=True)[:, :m]
+        return torch.take_along_dim(padded, best, dim=1), torch.take_along_dim(exact, best, dim=1)
+
+    def _exact_sq(self, q64: torch.Tensor, cand: torch.Tensor, budget: int = 2**22) -> torch.Tensor:
+        """Exact squared distances to each query's candidates, in blocks of about ``budget`` float64s."""
+        out = torch.empty(cand.shape, dtype=torch.float64, device=q64.device)
+        rows = max(1, budget // max(1, cand.shape[1] * self.X_.shape[1]))
         for s in range(0, len(cand), rows):
-            diff = self.X_[cand[s:s + rows]].astype(np.float64) - q64[s:s + rows, None, :]
-            out[s:s + rows] = np.einsum("ijk,ijk->ij", diff, diff)
+            diff = self.train_[cand[s:s + rows]].double() - q64[s:s + rows, None, :]
+            out[s:s + rows] = torch.einsum("ijk,ijk->ij", diff, diff)
         return out
-
     def predict_proba(self, Q: np.ndarray) -> np.ndarray:
         _, idx = self.kneighbors(Q)
         labels = np.searchsorted(self.classes_, self.y_[idx])
@@ -109,8 +216,9 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(Q), axis=1)]
 
 
-def votes_for_every_k(neighbour_labels: np.ndarray, ks: Sequence[int], n_classes: int) -> dict[int, np.ndarray]:
-    """Predictions for several K from one neighbour list (nearest first): one search serves a whole CV curve."""
+def votes_for_every_k(neighbour_labels: np.ndarray, ks: Sequence[int],
+                      n_classes: int) -> dict[int, np.ndarray]:
+    """Predictions for several K from one neighbour list (nearest first): one search serves a CV curve."""
     out = {}
     counts = np.zeros((len(neighbour_labels), n_classes))
     rows = np.arange(len(neighbour_labels))
@@ -127,6 +235,8 @@ def sklearn_knn(n_neighbors: int = 1) -> KNeighborsClassifier:
 
 
 BACKENDS: dict[str, Callable[[int], object]] = {"mnistlab": ExactKNN, "scikit-learn": sklearn_knn}
+if torch.cuda.is_available():  # the timing curves' third back-end, only where there is a GPU
+    BACKENDS["mnistlab on GPU"] = functools.partial(ExactKNN, device="cuda")
 
 
 @dataclass(frozen=True)

@@ -121,18 +121,22 @@ def cmd_bench(args) -> int:
                                                        "model": args.model})
         emit(out | placement, args.json)
         return 0
-    emit(bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress), args.json)
+    out = bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress,
+                                   device=args.device, first_pass=args.first_pass)
+    emit(out, args.json)
     return 0
 
 
 def cmd_train(args) -> int:
     from mnistlab.models import nets, training
 
+    if args.preset:  # a preset names its network and its settings
+        args.model = args.preset
     preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
                                                             ("batch_size", args.batch_size),
-                                                            ("optimizer", args.optimizer)) if v is not None}
-    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, precision=args.precision,
-                                  **preset)
+                                                            ("optimizer", args.optimizer),
+                                                            ("precision", args.precision)) if v is not None}
+    config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, **preset)
     result, placement = run_job(args, "train", {"config": training.config_dict(config)})
     if not result.history:
         print("error: stopped before the first epoch ended", file=sys.stderr)
@@ -157,6 +161,8 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         return p
 
+    from mnistlab.models import nets
+
     command("fetch", cmd_fetch, "download (or find) the data and cache it")
     command("info", cmd_info, "sizes, digests and the notebook's splits")
     from mnistlab.tools.reproduce import PARTS
@@ -166,17 +172,22 @@ def build_parser() -> argparse.ArgumentParser:
     bench = command("bench", cmd_bench, "side-by-side benchmarks (ours vs the reference), as ratios")
     bench.add_argument("what", choices=["knn", "train"])
     bench.add_argument("--repeats", type=int, default=3, help="repeats (for train: epochs)")
-    bench.add_argument("--device", default="cpu", help="train: cpu, cuda or mps")
-    bench.add_argument("--model", default="mlp", choices=["linear", "mlp", "cnn"], help="train: the network")
+    bench.add_argument("--device", default="cpu", help="cpu, cuda or mps")
+    bench.add_argument("--first-pass", choices=["auto", "bfloat16", "float32"], default="auto",
+                       help="knn: the first pass's precision (auto: bfloat16 where the hardware has it)")
+    bench.add_argument("--model", default="mlp", choices=list(nets.MODELS), help="train: the network")
     train = command("train", cmd_train, "train a network (per-epoch metrics on stderr)")
-    train.add_argument("--model", choices=["linear", "mlp", "cnn"], default="mlp")
+    train.add_argument("--model", choices=list(nets.MODELS), default="mlp")
+    train.add_argument("--preset", choices=list(nets.PRESETS),
+                       help="a network with the settings that suit it (fast: one epoch to 99 %%)")
     train.add_argument("--epochs", type=int)
     train.add_argument("--lr", type=float)
     train.add_argument("--batch-size", type=int)
     train.add_argument("--optimizer", choices=["gd", "sgd", "momentum", "adam", "adamw", "rmsprop"])
     train.add_argument("--device", default="cpu")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--precision", choices=["fp32", "bf16"], default="fp32", help="bf16: mixed precision")
+    train.add_argument("--precision", choices=["fp32", "bf16"],
+                       help="bf16: mixed precision (default: the preset's, else fp32)")
     ray_help = "run on Ray: ray://host:10001, or local (a private instance); default: MNISTLAB_RAY_ADDRESS or here"
     for p in (train, bench, sub.choices["reproduce"]):
         p.add_argument("--ray", metavar="ADDRESS", help=ray_help)

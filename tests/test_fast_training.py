@@ -1,0 +1,67 @@
+"""The fast preset's pieces: the one-cycle schedule, the fast network, evaluation summed on the device."""
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from mnistlab.data import problems
+from mnistlab.models import nets, training
+from mnistlab.tools import cli
+
+
+@pytest.fixture(scope="module")
+def tensors(mnist_split):
+    s = problems.scale(problems.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
+                                      mnist_split.X_test[:300], mnist_split.y_test[:300]), dtype=np.float32)
+    return problems.to_tensors(s)
+
+
+def test_onecycle_climbs_to_the_rate_then_anneals_every_batch():
+    config = training.TrainConfig(scheduler="onecycle", lr=0.01, epochs=2)
+    optimizer = torch.optim.SGD([nn.Parameter(torch.zeros(1))], lr=config.lr)
+    scheduler = training.make_scheduler(config, optimizer, batches_per_epoch=50)
+    rates = []
+    for _ in range(101):
+        rates.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    peak = int(np.argmax(rates))
+    assert rates[peak] == pytest.approx(0.01, rel=1e-3) and 20 <= peak <= 30  # a quarter of 2 x 50 batches
+    assert rates[0] < 0.001 and rates[-1] < 1e-5
+
+
+def test_fast_preset_trains_one_epoch_with_its_schedule(tensors):
+    config = training.TrainConfig(model="fast", **nets.PRESETS["fast"] | {"batch_size": 64})
+    assert config.epochs == 1 and config.scheduler == "onecycle"
+    result = training.train(config, tensors)
+    assert len(result.history) == 1 and result.history[0].warmup_s >= 0
+    assert result.history[0].lr < config.lr / 100  # annealed within the one epoch
+    assert result.history[0].train_loss < 2.0  # below chance (ln 10 = 2.3) after 16 steps on 1,024 images
+
+
+def test_fast_network_shapes():
+    model = nets.build("fast")
+    assert model(torch.zeros(5, 784)).shape == (5, 10)
+    assert sum(isinstance(m, nn.BatchNorm2d) for m in model.modules()) == len(nets.FAST_WIDTHS)
+
+
+def test_evaluate_sums_like_python_floats(tensors):
+    """One host read per evaluation, with exactly the numbers of a per-batch .item() loop."""
+    torch.manual_seed(0)
+    model = nets.build("mlp").eval()
+    loss_sum, wrong = 0.0, 0
+    with torch.no_grad():
+        for s in range(0, 300, 70):
+            logits = model(tensors.X_val[s:s + 70])
+            loss_sum += nn.functional.cross_entropy(logits, tensors.y_val[s:s + 70], reduction="sum").item()
+            wrong += (logits.argmax(1) != tensors.y_val[s:s + 70]).sum().item()
+    on_device = training.evaluate(model, tensors.X_val, tensors.y_val, batch=70)
+    assert on_device == (loss_sum / 300, 100 * wrong / 300)
+
+
+def test_cli_preset_names_the_network():
+    args = cli.build_parser().parse_args(["train", "--preset", "fast", "--json"])
+    assert args.preset == "fast"
+    with pytest.raises(SystemExit):
+        cli.build_parser().parse_args(["train", "--preset", "no-such-preset"])

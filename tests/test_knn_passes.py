@@ -1,0 +1,90 @@
+"""The k-NN's first passes (bfloat16, float32, on a torch device) and the bound that keeps them exact."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from mnistlab.data import problems
+from mnistlab.models import knn
+
+
+@pytest.fixture(scope="module")
+def slices(mnist_split):
+    part = problems.Split(mnist_split.X_train[:2000], mnist_split.y_train[:2000],
+                          mnist_split.X_test[:200], mnist_split.y_test[:200])
+    return problems.scale(part, dtype=np.float32)
+
+
+def assert_same_as_sklearn(model, split, k):
+    ref = knn.sklearn_knn(k).fit(split.X_train, split.y_train)
+    np.testing.assert_array_equal(model.predict(split.X_test), ref.predict(split.X_test))
+    d_ours, i_ours = model.kneighbors(split.X_test)
+    d_ref, i_ref = ref.kneighbors(split.X_test)
+    np.testing.assert_allclose(d_ours, d_ref, rtol=1e-5)
+    untied = np.all(np.diff(d_ref, axis=1) > 1e-9, axis=1) if k > 1 else np.ones(len(d_ref), bool)
+    np.testing.assert_array_equal(i_ours[untied], i_ref[untied])
+
+
+@pytest.mark.parametrize("first_pass", ["float32", "bfloat16"])
+@pytest.mark.parametrize("k", [1, 4])
+def test_each_first_pass_is_exact(slices, first_pass, k):
+    model = knn.ExactKNN(k, chunk_mb=1, device="cpu", first_pass=first_pass)
+    model.fit(slices.X_train, slices.y_train)
+    assert model.dtype_ == {"float32": torch.float32, "bfloat16": torch.bfloat16}[first_pass]
+    assert_same_as_sklearn(model, slices, k)
+
+
+@pytest.mark.parametrize("first_pass", ["float32", "bfloat16"])
+def test_exact_when_every_row_is_contested(slices, first_pass, monkeypatch):
+    """Every training image twice and no spare candidates: the 4th score ties the 3rd in every row,
+    so the check of every contender carries the result."""
+    monkeypatch.setattr(knn, "RERANK_EXTRA", 0)
+    calls = []
+    original = knn.ExactKNN._every_contender
+    monkeypatch.setattr(knn.ExactKNN, "_every_contender",
+                        lambda self, q, s, t, m: calls.append(len(q)) or original(self, q, s, t, m))
+    doubled = problems.Split(np.concatenate([slices.X_train] * 2), np.concatenate([slices.y_train] * 2),
+                             slices.X_test, slices.y_test)
+    model = knn.ExactKNN(3, chunk_mb=1, first_pass=first_pass).fit(doubled.X_train, doubled.y_train)
+    assert_same_as_sklearn(model, doubled, 3)
+    assert sum(calls) == 2 * len(slices.X_test)  # every row, in predict and in kneighbors
+
+
+@pytest.mark.parametrize("dtype", [torch.float32, torch.bfloat16])
+def test_score_error_bound_holds(dtype):
+    """Rounded scores against float64 ones, on data with very different norms (the bound's worst case)."""
+    rng = np.random.default_rng(1)
+    X = (rng.standard_normal((2000, 784)) * rng.uniform(0.01, 3, (2000, 1))).astype(np.float32)
+    Q = (rng.standard_normal((64, 784)) * rng.uniform(0.01, 3, (64, 1))).astype(np.float32)
+    model = knn.ExactKNN(first_pass=str(dtype).removeprefix("torch.")).fit(X, np.zeros(2000))
+    qc = (torch.from_numpy(Q).double() - torch.from_numpy(model.mean_).double()).float()
+    rounded = torch.mm(torch.cat([qc.to(dtype), torch.ones(64, 2, dtype=dtype)], 1), model.scorer_.T).double()
+    mean = torch.from_numpy(model.mean_).double()
+    xc = torch.from_numpy(X).double() - mean
+    true = (xc**2).sum(1)[None, :] - 2 * (torch.from_numpy(Q).double() - mean) @ xc.T
+    bound = knn.score_error_bound((qc.double() ** 2).sum(1).sqrt(), model.max_norm_, 784, dtype)[:, None]
+    allowed = bound + knn.UNIT_ROUNDOFF[dtype] * rounded.abs()
+    assert torch.all((rounded - true).abs() <= allowed)
+    # ... and not vacuous: within 100x (float32: 1000x, a worst case over 786 terms) of the worst error seen.
+    assert float(((rounded - true).abs() / allowed).max()) > (0.01 if dtype == torch.bfloat16 else 0.001)
+
+
+def test_first_pass_follows_the_cpu():
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    if flags:
+        assert knn.cpu_has_bf16() == ("avx512_bf16" in flags or "amx_bf16" in flags)
+    expected = torch.bfloat16 if knn.cpu_has_bf16() else torch.float32
+    assert knn.first_pass_dtype("auto", torch.device("cpu")) == expected
+    with pytest.raises(ValueError, match="first_pass"):
+        knn.first_pass_dtype("float16", torch.device("cpu"))
+
+
+@pytest.mark.cuda
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU on this machine")
+@pytest.mark.parametrize("k", [1, 4])
+def test_cuda_is_exact(slices, k):
+    model = knn.ExactKNN(k, device="cuda").fit(slices.X_train, slices.y_train)
+    assert model.train_.device.type == "cuda" and model.dtype_ == torch.bfloat16
+    assert_same_as_sklearn(model, slices, k)
