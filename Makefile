@@ -33,8 +33,11 @@ serve: venv
 test: venv
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
 
+# Style and the core's types (CI runs it before the tests).
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

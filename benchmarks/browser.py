@@ -4,66 +4,38 @@ Debian's Chromium through Playwright. Shared by the browser tests and the UI lat
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from benchmarks.servers import ROOT, AppServer, free_port
+
 CHROMIUM = Path(os.environ.get("MNISTLAB_CHROMIUM", "/usr/bin/chromium"))
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+class Server(AppServer):
+    """The dashboard for a browser test, its log kept in test-artifacts/ (read it when a test fails)."""
 
-
-def wait_healthy(url: str, process: subprocess.Popen, timeout_s: float = 120) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"{url} did not become healthy in {timeout_s} s")
-
-
-class Server:
     def __init__(self, env: dict | None = None, script: Path = ROOT / "app.py"):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]
         ARTIFACTS.mkdir(exist_ok=True)
-        self.log_path = ARTIFACTS / f"streamlit-{self.port}.log"
-        self.log = open(self.log_path, "w")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env={**os.environ, **(env or {})})
-        wait_healthy(self.url, self.process)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-        self.log.close()
+        port = free_port()
+        self.log_path = ARTIFACTS / f"streamlit-{port}.log"
+        super().__init__(port=port, log_path=self.log_path, env=env, script=script)
 
 
 # Idle means the script has finished AND the page shows its output: while a rerun's deltas are still being
 # applied, the elements it has not redrawn yet are marked stale.
-PAGE_IDLE = ("() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
-             " && document.querySelector('[data-stale=true]') === null")
+PAGE_IDLE = (
+    "() => document.querySelector('[data-testid=stApp]')?.dataset.testScriptState === 'notRunning'"
+    " && document.querySelector('[data-stale=true]') === null"
+)
 
 
 def wait_idle(pg, timeout_ms: int = 120_000) -> None:

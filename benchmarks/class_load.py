@@ -64,8 +64,9 @@ class Tally:
 
 
 class Student:
-    def __init__(self, number: int, base_url: str, tally: Tally, scenario: str, interval_s: float,
-                 trainer: bool):
+    def __init__(
+        self, number: int, base_url: str, tally: Tally, scenario: str, interval_s: float, trainer: bool
+    ):
         self.number, self.base_url, self.tally = number, base_url, tally
         self.scenario, self.interval_s, self.trainer = scenario, interval_s, trainer
         self.rng = random.Random(number)
@@ -143,14 +144,18 @@ def summary(tally: Tally, seconds: float) -> dict:
         done = tally.seconds.get(kind, [])
         row = {"n": len(done), "errors": tally.errors.get(kind, 0), "per_s": round(len(done) / seconds, 2)}
         if done:
-            row.update(p50_ms=round(1000 * statistics.median(done)),
-                       p95_ms=round(1000 * percentile(done, 0.95)), max_ms=round(1000 * max(done)))
+            row.update(
+                p50_ms=round(1000 * statistics.median(done)),
+                p95_ms=round(1000 * percentile(done, 0.95)),
+                max_ms=round(1000 * max(done)),
+            )
         actions[kind] = row
     return actions
 
 
-async def simulate(tally: Tally, url: str, students: int, seconds: float, scenario: str, interval_s: float,
-                   trainers: int) -> float:
+async def simulate(
+    tally: Tally, url: str, students: int, seconds: float, scenario: str, interval_s: float, trainers: int
+) -> float:
     class_ = [Student(i, url, tally, scenario, interval_s, i < trainers) for i in range(students)]
     # Students arrive over the first seconds, as a class does, rather than in one burst.
     arrivals = [asyncio.create_task(_arrive(s, 0.1 * i)) for i, s in enumerate(class_)]
@@ -171,9 +176,17 @@ async def _arrive(student: Student, delay_s: float) -> None:
         await student.leave()
 
 
-def measure(url: str, pids: list[int], students: int, seconds: float, scenario: str = "slider",
-            interval_s: float = 2.0, trainers: int = 0, settle_s: float = 3.0,
-            tally: Tally | None = None) -> dict:
+def measure(
+    url: str,
+    pids: list[int],
+    students: int,
+    seconds: float,
+    scenario: str = "slider",
+    interval_s: float = 2.0,
+    trainers: int = 0,
+    settle_s: float = 3.0,
+    tally: Tally | None = None,
+) -> dict:
     """Run the class against ``url`` and return the benchmark's JSON object (as a dict).
 
     ``tally``: pass one to watch the run from another thread (a test that kills a replica mid-run)."""
@@ -199,16 +212,29 @@ def measure(url: str, pids: list[int], students: int, seconds: float, scenario: 
     replicas = {n: sorted({name for c in conns for name in c}) for n, conns in tally.connections.items()}
     replicas = {n: names for n, names in replicas.items() if names}
     return {
-        "students": students, "seconds": round(elapsed, 1), "scenario": scenario, "interval_s": interval_s,
+        "students": students,
+        "seconds": round(elapsed, 1),
+        "scenario": scenario,
+        "interval_s": interval_s,
         "actions": summary(tally, elapsed),
-        "errors": sum(tally.errors.values()), "error_samples": tally.error_samples,
+        "errors": sum(tally.errors.values()),
+        "error_samples": tally.error_samples,
         "reconnects": tally.reconnects,
-        "rss_mb": {"before": round(before), "peak": round(sampler.peak), "after": round(sampler.now()),
-                   "every_10_s": _every(sampler.samples, 10.0)},
-        "replicas": {"students_per_replica": _count(replicas),
-                     "students_on_several": sum(len(r) > 1 for r in replicas.values()),
-                     "connections_on_several": sum(len(set(c)) > 1 for conns in tally.connections.values()
-                                                   for c in conns)} if replicas else None,
+        "rss_mb": {
+            "before": round(before),
+            "peak": round(sampler.peak),
+            "after": round(sampler.now()),
+            "every_10_s": _every(sampler.samples, 10.0),
+        },
+        "replicas": {
+            "students_per_replica": _count(replicas),
+            "students_on_several": sum(len(r) > 1 for r in replicas.values()),
+            "connections_on_several": sum(
+                len(set(c)) > 1 for conns in tally.connections.values() for c in conns
+            ),
+        }
+        if replicas
+        else None,
     }
 
 

@@ -11,15 +11,22 @@ from mnistlab import jobs
 from mnistlab.models import classic
 
 CASES = {
-    "train (linear, 60,000 images)": ("train", {"config": {"model": "linear", "optimizer": "sgd", "lr": 0.1,
-                                                           "batch_size": 64, "epochs": 3}}),
-    "train (CNN, 60,000 images)": ("train", {"config": {"model": "cnn", "optimizer": "adam", "lr": 2e-3,
-                                                        "batch_size": 128, "epochs": 3}}),
-    "cv_grid 2-D, MLP (notebook grid)": ("cv_grid", {"features": "2d", "family": "mlp",
-                                                     "grid": classic.MLP_GRID}),
-    "cv_grid 784 pixels, MLP (1,000 images)": ("cv_grid", {"features": "784", "family": "mlp",
-                                                           "grid": classic.MLP_784_GRID, "n_train": 1000,
-                                                           "refit": True}),
+    "train (linear, 60,000 images)": (
+        "train",
+        {"config": {"model": "linear", "optimizer": "sgd", "lr": 0.1, "batch_size": 64, "epochs": 3}},
+    ),
+    "train (CNN, 60,000 images)": (
+        "train",
+        {"config": {"model": "cnn", "optimizer": "adam", "lr": 2e-3, "batch_size": 128, "epochs": 3}},
+    ),
+    "cv_grid 2-D, MLP (notebook grid)": (
+        "cv_grid",
+        {"features": "2d", "family": "mlp", "grid": classic.MLP_GRID},
+    ),
+    "cv_grid 784 pixels, MLP (1,000 images)": (
+        "cv_grid",
+        {"features": "784", "family": "mlp", "grid": classic.MLP_784_GRID, "n_train": 1000, "refit": True},
+    ),
     "knn_cv 784 pixels (all 12,218 images)": ("knn_cv", {}),
     "knn_timing (ten classes)": ("knn_timing", {"sizes": [250, 500, 1000, 2000, 5000, 10000]}),
     "mlp_epochs (ten classes, 10,000 images)": ("mlp_epochs", {"n_train": 10000}),
@@ -43,19 +50,31 @@ def measure(executor: jobs.Executor, kind: str, params: dict, timeout: float = 3
     job.stop()
     job.wait()
     status = job.status()
-    return {"stop_s": round(time.monotonic() - pressed, 3), "state": status.state.value,
-            "events_before_stop": len(job.events()), "device": status.device, "node": status.node}
+    return {
+        "stop_s": round(time.monotonic() - pressed, 3),
+        "state": status.state.value,
+        "events_before_stop": len(job.events()),
+        "device": status.device,
+        "node": status.node,
+    }
 
 
 def warm_up(executor: jobs.Executor) -> None:
     """Every worker loads and scales the digits once (seconds, not stoppable): done here first, as on a
     server that has been up for a while, so the numbers are the Stop itself."""
-    tiny = [("train", {"config": CASES["train (linear, 60,000 images)"][1]["config"] | {"epochs": 1},
-                       "n_train": 640}),
-            ("cv_grid", {"features": "2d", "family": "logistic", "grid": {"C": [1.0]}, "n_train": 100}),
-            ("cv_grid", {"features": "784", "family": "logistic", "grid": {"C": [1.0]}, "n_train": 100})]
-    warm = [executor.submit(jobs.KINDS[kind], params, f"warm-{session}")
-            for kind, params in tiny for session in ("a", "b")]  # two sessions: both Ray workers
+    tiny = [
+        (
+            "train",
+            {"config": CASES["train (linear, 60,000 images)"][1]["config"] | {"epochs": 1}, "n_train": 640},
+        ),
+        ("cv_grid", {"features": "2d", "family": "logistic", "grid": {"C": [1.0]}, "n_train": 100}),
+        ("cv_grid", {"features": "784", "family": "logistic", "grid": {"C": [1.0]}, "n_train": 100}),
+    ]
+    warm = [
+        executor.submit(jobs.KINDS[kind], params, f"warm-{session}")
+        for kind, params in tiny
+        for session in ("a", "b")
+    ]  # two sessions: both Ray workers
     for job in warm:
         job.wait()
 

@@ -1,6 +1,7 @@
 """Costs of the "watch it learn" views on this machine, as one JSON line:
 ``python -m benchmarks.learning_views``. Also checks that the step-by-step logistic regression ends
 on the converged fit's map (max |dP| and the share of the plane on the other side of P = 0.5)."""
+
 import json
 import time
 
@@ -27,7 +28,7 @@ for fam in ("logistic", "mlp"):
     if fam == "logistic":
         p = stepwise_2d.probability_map(stepwise_2d.at_epoch(run, 40), b, 80).p
         out["logistic_after_40_epochs_max_abs_dP"] = round(float(np.abs(p - target).max()), 4)
-        other_side = float(((p > .5) != (target > .5)).mean())
+        other_side = float(((p > 0.5) != (target > 0.5)).mean())
         out["logistic_after_40_epochs_boundary_disagreement_pct"] = round(100 * other_side, 3)
 ten = problems.ten_classes(split)
 model, _ = weights.default_model("mnist", ten)

@@ -51,12 +51,16 @@ def main(argv: list[str] | None = None) -> None:
     pio.json.config.default_engine = "orjson"
     spec = pio.to_json(fig, validate=False)
     shared = {(choice, "train", 2000): spec}
-    print(json.dumps({
-        "figure_ms": median_ms(figure, args.repeats),
-        "to_json_ms": median_ms(lambda: pio.to_json(fig, validate=False), args.repeats),
-        "shared_lookup_ms": median_ms(lambda: shared[(choice, "train", 2000)], args.repeats),
-        "json_kb": round(len(spec) / 1024, 1),
-    }))
+    print(
+        json.dumps(
+            {
+                "figure_ms": median_ms(figure, args.repeats),
+                "to_json_ms": median_ms(lambda: pio.to_json(fig, validate=False), args.repeats),
+                "shared_lookup_ms": median_ms(lambda: shared[(choice, "train", 2000)], args.repeats),
+                "json_kb": round(len(spec) / 1024, 1),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

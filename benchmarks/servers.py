@@ -38,15 +38,34 @@ def wait_healthy(url: str, process: subprocess.Popen | None = None, timeout_s: f
 class AppServer:
     """One `streamlit run app.py` on loopback; ``flags`` are extra command-line config options."""
 
-    def __init__(self, flags: list[str] | None = None, port: int | None = None, log_path: Path | None = None,
-                 env: dict[str, str] | None = None, script: Path = ROOT / "app.py"):
+    def __init__(
+        self,
+        flags: list[str] | None = None,
+        port: int | None = None,
+        log_path: Path | None = None,
+        env: dict[str, str] | None = None,
+        script: Path = ROOT / "app.py",
+    ):
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", *(flags or [])]
+        cmd = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            *(flags or []),
+        ]
         self.log = open(log_path or os.devnull, "w")  # noqa: SIM115 (closed in stop())
-        self.process = subprocess.Popen(cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-                                        env={**os.environ, **(env or {})})
+        self.process = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
         wait_healthy(self.url, self.process)
 
     @property

@@ -54,8 +54,9 @@ class ProtocolError(RuntimeError):
 class Tab:
     """A browser tab's session: connect, run pages, set widgets the way the frontend does."""
 
-    def __init__(self, base_url: str, timeout_s: float = 120.0, jar: CookieJar | None = None,
-                 session_id: str = ""):
+    def __init__(
+        self, base_url: str, timeout_s: float = 120.0, jar: CookieJar | None = None, session_id: str = ""
+    ):
         """``jar`` and ``session_id``: a tab reconnecting keeps its cookies and asks for its old session."""
         self.base_url = base_url.rstrip("/")
         self.timeout_s = timeout_s
@@ -97,8 +98,14 @@ class Tab:
         headers = {"Origin": self.base_url}
         if cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
-        self.ws = await websockets.connect(ws_url, subprotocols=protocols, additional_headers=headers,
-                                           max_size=None, open_timeout=30, ping_interval=None)
+        self.ws = await websockets.connect(
+            ws_url,
+            subprotocols=protocols,
+            additional_headers=headers,
+            max_size=None,
+            open_timeout=30,
+            ping_interval=None,
+        )
         self._note_replica(self.ws.response.headers.get(REPLICA_HEADER))
 
     async def close(self) -> None:

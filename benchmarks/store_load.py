@@ -28,15 +28,20 @@ from mnistlab.store.pgcluster import PrivateCluster
 def a_run(student: int, k: int) -> NewRun:
     rng = np.random.default_rng(student * 1000 + k)
     curve = np.sort(rng.uniform(1, 10, 10))[::-1]
-    return NewRun(page="training", task="ten_classes", model="MLP 784-200-100-10",
-                  settings={"model": "mlp", "optimizer": "adam", "lr": 1e-4, "batch_size": 256, "epochs": 10},
-                  metrics={"test_error_pct": float(curve[-1]), "test_loss": 0.07},
-                  curves={"val_error_pct": curve, "train_loss": curve / 10}, timings={"fit_s": 12.3})
+    return NewRun(
+        page="training",
+        task="ten_classes",
+        model="MLP 784-200-100-10",
+        settings={"model": "mlp", "optimizer": "adam", "lr": 1e-4, "batch_size": 256, "epochs": 10},
+        metrics={"test_error_pct": float(curve[-1]), "test_loss": 0.07},
+        curves={"val_error_pct": curve, "train_loss": curve / 10},
+        timings={"fit_s": 12.3},
+    )
 
 
 def one_class(url: str, students: int, runs: int, weights) -> dict:
     store = RunStore(url)
-    store.best_per_task()   # schema created before the clock starts
+    store.best_per_task()  # schema created before the clock starts
     tokens = [new_token() for _ in range(students)]
     latencies: list[float] = []
     failures: list[str] = []
@@ -67,17 +72,26 @@ def one_class(url: str, students: int, runs: int, weights) -> dict:
     kept = sum(len(store.runs_of(t)) for t in tokens)
     store.close()
     ms = np.array(latencies) * 1000
-    return {"p50_ms": float(np.percentile(ms, 50)), "p95_ms": float(np.percentile(ms, 95)),
-            "max_ms": float(ms.max()), "writes": len(latencies), "kept": kept, "failures": len(failures),
-            "wall_s": wall}
+    return {
+        "p50_ms": float(np.percentile(ms, 50)),
+        "p95_ms": float(np.percentile(ms, 95)),
+        "max_ms": float(ms.max()),
+        "writes": len(latencies),
+        "kept": kept,
+        "failures": len(failures),
+        "wall_s": wall,
+    }
 
 
 def median_of(trials: list[dict]) -> dict:
     keys = ("p50_ms", "p95_ms", "max_ms", "wall_s")
     out = {key: round(statistics.median(t[key] for t in trials), 2) for key in keys}
-    out.update(writes=trials[0]["writes"], kept=min(t["kept"] for t in trials),
-               failures=sum(t["failures"] for t in trials),
-               p95_ms_each=[round(t["p95_ms"], 2) for t in trials])
+    out.update(
+        writes=trials[0]["writes"],
+        kept=min(t["kept"] for t in trials),
+        failures=sum(t["failures"] for t in trials),
+        p95_ms_each=[round(t["p95_ms"], 2) for t in trials],
+    )
     return out
 
 
@@ -91,6 +105,7 @@ def main() -> None:
     weights = None
     if args.weights != "none":
         from mnistlab.models import nets
+
         weights = nets.build(args.weights).state_dict()
     results = {"sqlite": [], "postgresql": []}
     with PrivateCluster(durable=True) as cluster, tempfile.TemporaryDirectory() as folder:
@@ -100,8 +115,13 @@ def main() -> None:
             results["sqlite"].append(one_class(sqlite_url, args.students, args.runs, weights))
             pg_url = _new_database(cluster, f"bench_{repeat}")
             results["postgresql"].append(one_class(pg_url, args.students, args.runs, weights))
-    report = {"students": args.students, "runs_each": args.runs, "repeats": args.repeats,
-              "weights": args.weights, **{backend: median_of(trials) for backend, trials in results.items()}}
+    report = {
+        "students": args.students,
+        "runs_each": args.runs,
+        "repeats": args.repeats,
+        "weights": args.weights,
+        **{backend: median_of(trials) for backend, trials in results.items()},
+    }
     ratio = report["postgresql"]["p95_ms"] / report["sqlite"]["p95_ms"]
     report["p95_postgresql_over_sqlite"] = round(ratio, 2)
     print(json.dumps(report))

@@ -24,7 +24,8 @@ def wait_until(condition_js: str) -> str:
     time two animation frames later (the change is painted)."""
     return f"""(arg) => new Promise(resolve => {{
   const check = () => {{
-    if (({condition_js}) && document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning') {{
+    const app = document.querySelector('[data-testid=stApp]');
+    if (({condition_js}) && app.dataset.testScriptState === 'notRunning') {{
       requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now())));
     }} else {{ setTimeout(check, 2); }}
   }};
@@ -33,9 +34,13 @@ def wait_until(condition_js: str) -> str:
 
 
 # arg = [selector, old text]: the joined texts of the selector's elements differ from the old ones.
-WAIT_FOR_NEW_VALUE = wait_until("Array.from(document.querySelectorAll(arg[0])).map(e => e.innerText).join('|') !== arg[1]")
+WAIT_FOR_NEW_VALUE = wait_until(
+    "Array.from(document.querySelectorAll(arg[0])).map(e => e.innerText).join('|') !== arg[1]"
+)
 # arg = heading text: an h3 with that text is on the page.
-WAIT_FOR_TEXT = wait_until("Array.from(document.querySelectorAll('h3')).some(h => h.innerText.trim() === arg)")
+WAIT_FOR_TEXT = wait_until(
+    "Array.from(document.querySelectorAll('h3')).some(h => h.innerText.trim() === arg)"
+)
 
 
 @contextlib.contextmanager

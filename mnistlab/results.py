@@ -8,20 +8,30 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-COLUMNS = ("page", "model", "features", "parameters", "training size", "test error (%)", "test NLL (sum)",
-           "fit time (s)", "device")
+COLUMNS = (
+    "page",
+    "model",
+    "features",
+    "parameters",
+    "training size",
+    "test error (%)",
+    "test NLL (sum)",
+    "fit time (s)",
+    "device",
+)
 
 
 @dataclass(frozen=True)
 class ResultRow:
     """One fitted or trained model, as the Results page lists it (and as the run store keeps it)."""
+
     page: str
     model: str
     features: str
     parameters: str
     n_train: int
     test_error_pct: float | None
-    test_nll: float | None = None      # summed over the test set; None where it is undefined (k-NN)
+    test_nll: float | None = None  # summed over the test set; None where it is undefined (k-NN)
     fit_s: float | None = None
     device: str = "cpu"
 
@@ -31,10 +41,29 @@ class ResultRow:
 
     def as_table_row(self) -> dict:
         def num(value, digits):
-            return None if value is None or (isinstance(value, float) and math.isnan(value)) else round(value, digits)
-        return dict(zip(COLUMNS, (self.page, self.model, self.features, self.parameters, self.n_train,
-                                  num(self.test_error_pct, 2), num(self.test_nll, 1), num(self.fit_s, 3),
-                                  self.device), strict=True))
+            return (
+                None
+                if value is None or (isinstance(value, float) and math.isnan(value))
+                else round(value, digits)
+            )
+
+        return dict(
+            zip(
+                COLUMNS,
+                (
+                    self.page,
+                    self.model,
+                    self.features,
+                    self.parameters,
+                    self.n_train,
+                    num(self.test_error_pct, 2),
+                    num(self.test_nll, 1),
+                    num(self.fit_s, 3),
+                    self.device,
+                ),
+                strict=True,
+            )
+        )
 
 
 def to_csv(rows: Sequence[dict]) -> str:
@@ -48,6 +77,7 @@ def to_csv(rows: Sequence[dict]) -> str:
 def to_markdown(rows: Sequence[dict]) -> str:
     def cell(value) -> str:
         return "" if value is None else str(value).replace("|", "\\|")
+
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     lines += ["| " + " | ".join(cell(r.get(c)) for c in COLUMNS) + " |" for r in rows]
     return "\n".join(lines) + "\n"
@@ -70,9 +100,15 @@ def notebook_comparison(reproduced: dict, printed: dict, why: dict | None = None
                 images = round(abs(difference) / 100 * n_test)
                 reason = f"{images} test image{'s' if images != 1 else ''} of {n_test:,}. "
             reason += (why or {}).get(key, "")
-        out.append({"result": key, "notebook printed": nb, "reproduced here": round(float(value), 4),
-                    "difference": None if difference is None else round(difference, 4),
-                    "why": reason.strip()})
+        out.append(
+            {
+                "result": key,
+                "notebook printed": nb,
+                "reproduced here": round(float(value), 4),
+                "difference": None if difference is None else round(difference, 4),
+                "why": reason.strip(),
+            }
+        )
     return out
 
 

@@ -13,8 +13,10 @@ ds = recipe.dataset(settings.dataset)
 names = ds.class_names
 
 st.title("Binary classification on two PCA components")
-sidebar.explain("The notebook's exercise 2: two classes, pixels scaled to (-0.5, 0.5) and projected on the first "
-            "two principal components, both fitted on the training split only. Move a knob and the map redraws.")
+sidebar.explain(
+    "The notebook's exercise 2: two classes, pixels scaled to (-0.5, 0.5) and projected on the first "
+    "two principal components, both fitted on the training split only. Move a knob and the map redraws."
+)
 
 # On the projector the map and its numbers must fit 720 px: the pair moves to the sidebar.
 with st.sidebar if settings.presenter else st.container():
@@ -30,35 +32,59 @@ def playground() -> None:
         choice = widgets.model_controls()
         shown, max_points = "train", 2000
         if not settings.presenter:  # secondary controls: hidden on the projector
-            shown = st.radio("Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set"))
+            shown = st.radio(
+                "Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set")
+            )
             counts = [500, 1000, 2000, 5000, 20000]
-            max_points = st.select_slider("At most", counts, value=2000, format_func=widgets.thousands,
-                                          **url_state.bound("points-max", widgets.thousands, counts))
+            max_points = st.select_slider(
+                "At most",
+                counts,
+                value=2000,
+                format_func=widgets.thousands,
+                **url_state.bound("points-max", widgets.thousands, counts),
+            )
     _, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
     y = problem.y_train if shown == "train" else problem.y_test
     every = max(1, int(np.ceil(len(y) / max_points)))
     with chart:
         a, b, c = st.columns(3)
         a.metric("Test error", f"{scores.test_error_pct:.2f} %", help=f"{scores.n_test:,} test images")
-        b.metric("Test NLL (sum)", f"{scores.test_nll:,.1f}", help="Negative log-likelihood summed over the test set")
+        b.metric(
+            "Test NLL (sum)",
+            f"{scores.test_nll:,.1f}",
+            help="Negative log-likelihood summed over the test set",
+        )
         c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
-    results_log.record(results.ResultRow(
-        page="Binary 2-D", model=choice.describe(), features=f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
-        parameters=choice.describe().split(", ", 1)[-1], n_train=scores.n_train,
-        test_error_pct=scores.test_error_pct, test_nll=scores.test_nll, fit_s=scores.fit_s))
+    results_log.record(
+        results.ResultRow(
+            page="Binary 2-D",
+            model=choice.describe(),
+            features=f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
+            parameters=choice.describe().split(", ", 1)[-1],
+            n_train=scores.n_train,
+            test_error_pct=scores.test_error_pct,
+            test_nll=scores.test_nll,
+            fit_s=scores.fit_s,
+        )
+    )
     fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points, settings.presenter)
     charts.plotly(chart, fig, grow=False, key="map")
-    chart.caption(f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
-                  f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); "
-                  "black line: P = 0.5.")
+    chart.caption(
+        f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
+        f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); "
+        "black line: P = 0.5."
+    )
     if choice.family == "logistic":  # the C slider looked dead: show where it acts
         sweep = shared.c_sweep(settings.dataset, pair, tuple(widgets.C_VALUES))
         below = sweep.flat_from(100 / scores.n_test)
         figure = figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, choice.C, below)
         charts.plotly(chart, figure, key="c-sweep")
-        chart.caption(f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; "
-                      f"above C = {below:g} it moves by at most one test image, as with {scores.n_train:,} training points the "
-                      "penalty is small beside the summed loss. The weights still shrink as C falls.")
+        chart.caption(
+            f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; "
+            f"above C = {below:g} it moves by at most one test image, as with {scores.n_train:,} training "
+            "points the "
+            "penalty is small beside the summed loss. The weights still shrink as C falls."
+        )
 
 
 playground()
@@ -77,8 +103,12 @@ def show_logistic(res: classic.GridResult) -> None:
 
 def show_poly(res: classic.GridResult) -> None:
     grid = np.array(res.cv_error_pct).reshape(POLY_SHAPE)
-    charts.plotly(st, figures.cv_heatmap_figure(classic.POLY_GRID["lr__C"], classic.POLY_GRID["poly__degree"], grid,
-                                                "C", "degree"))
+    charts.plotly(
+        st,
+        figures.cv_heatmap_figure(
+            classic.POLY_GRID["lr__C"], classic.POLY_GRID["poly__degree"], grid, "C", "degree"
+        ),
+    )
 
 
 def show_mlp(res: classic.GridResult) -> None:
@@ -86,14 +116,20 @@ def show_mlp(res: classic.GridResult) -> None:
     charts.plotly(st, figures.bars_figure(labels, res.cv_error_pct, "CV error (%)", height=520))
 
 
-tab_lr, tab_poly, tab_mlp = st.tabs(["Logistic: C (ex. 2.2)", "Polynomial: C x degree (ex. 2.4)", "MLP (ex. 2.5)"])
+tab_lr, tab_poly, tab_mlp = st.tabs(
+    ["Logistic: C (ex. 2.2)", "Polynomial: C x degree (ex. 2.4)", "MLP (ex. 2.5)"]
+)
 grids = {}
-for tab, family, grid, show, key in ((tab_lr, "logistic", classic.LOGREG_GRID, show_logistic, "cv-lr"),
-                                     (tab_poly, "poly", classic.POLY_GRID, show_poly, "cv-poly"),
-                                     (tab_mlp, "mlp", classic.MLP_GRID, show_mlp, "cv-mlp")):
+for tab, family, grid, show, key in (
+    (tab_lr, "logistic", classic.LOGREG_GRID, show_logistic, "cv-lr"),
+    (tab_poly, "poly", classic.POLY_GRID, show_poly, "cv-poly"),
+    (tab_mlp, "mlp", classic.MLP_GRID, show_mlp, "cv-mlp"),
+):
     with tab:
         if family == "mlp":
-            st.caption("16 candidates; each fit can take seconds. Use fewer training points for a quick look.")
+            st.caption(
+                "16 candidates; each fit can take seconds. Use fewer training points for a quick look."
+            )
         job = validation.grid_panel(settings.dataset, pair, family, grid, n_train, key, show)
         res = grids[family] = validation.grid_result(job, grid)
         if res is not None:
@@ -103,6 +139,10 @@ st.header("The three families compared")
 rows = validation.comparison_rows(settings.dataset, pair, grids)
 if rows:
     st.dataframe(rows, hide_index=True)
-    st.caption("Each family at its CV-selected setting, refitted on all training points, scored on the test split.")
+    st.caption(
+        "Each family at its CV-selected setting, refitted on all training points, scored on the test split."
+    )
 else:
-    st.info("Run a validation grid above: each family's selected setting then appears here with its test scores.")
+    st.info(
+        "Run a validation grid above: each family's selected setting then appears here with its test scores."
+    )

@@ -11,9 +11,11 @@ REFRESH_S = 5
 settings = sidebar.settings()
 store = identity.shared_store()
 st.title("Class board")
-sidebar.explain("The best test error of each task in the class, who reached it and with which setting; "
-              f"it refreshes every {REFRESH_S} s. \"Open this setting\" opens that page with the same "
-              "settings. Each task is measured on its own test split.")
+sidebar.explain(
+    "The best test error of each task in the class, who reached it and with which setting; "
+    f'it refreshes every {REFRESH_S} s. "Open this setting" opens that page with the same '
+    "settings. Each task is measured on its own test split."
+)
 identity.show_notices(store)
 if store is None:
     st.stop()
@@ -41,11 +43,16 @@ live_board()
 
 if not settings.presenter:
     with st.expander("Teacher's controls"):
-        token = st.text_input("Teacher token", type="password", key="teacher-token",
-                              help="The value of MNISTLAB_TEACHER_TOKEN on the server.")
+        token = st.text_input(
+            "Teacher token",
+            type="password",
+            key="teacher-token",
+            help="The value of MNISTLAB_TEACHER_TOKEN on the server.",
+        )
         c1, c2, c3 = st.columns(3)
-        hide_id = c3.number_input("Run id to hide (see the plot's labels)", min_value=1, step=1, value=None,
-                                  key="hide-run")
+        hide_id = c3.number_input(
+            "Run id to hide (see the plot's labels)", min_value=1, step=1, value=None, key="hide-run"
+        )
         try:
             if c1.button("Clear the board", key="clear-board"):
                 st.success(f"{store.clear_board(token)} results hidden; students keep them in their Results.")

@@ -28,17 +28,28 @@ def lab() -> None:
         with tab_draw:
             from streamlit_drawable_canvas import st_canvas  # needs a running Streamlit, so imported here
 
-            canvas = st_canvas(stroke_width=18, stroke_color="#FFFFFF", background_color="#000000", height=280, width=280,
-                               drawing_mode="freedraw", return_image_data=True, key="canvas")
+            canvas = st_canvas(
+                stroke_width=18,
+                stroke_color="#FFFFFF",
+                background_color="#000000",
+                height=280,
+                width=280,
+                drawing_mode="freedraw",
+                return_image_data=True,
+                key="canvas",
+            )
             st.caption("Draw with the mouse. Hover the canvas for its toolbar: undo, redo, clear (bin).")
         with tab_upload:
-            upload = st.file_uploader(f"PNG or JPEG, one {spec.item}, up to 5 MB",
-                                      type=["png", "jpg", "jpeg"], key="draw-upload")
+            upload = st.file_uploader(
+                f"PNG or JPEG, one {spec.item}, up to 5 MB", type=["png", "jpg", "jpeg"], key="draw-upload"
+            )
     drawn = mnist_style.ink_from_rgba(canvas.image_data) if canvas.image_data is not None else None
     drawn = drawn if drawn is not None and drawn.max() > mnist_style.INK_THRESHOLD else None
     chooser = st.session_state.setdefault(keys.DRAW_INPUT, LatestInput())
-    source = chooser.update(canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),
-                            upload=None if upload is None else upload.file_id)
+    source = chooser.update(
+        canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),
+        upload=None if upload is None else upload.file_id,
+    )
     ink = drawn
     if source == "upload":
         try:
@@ -46,20 +57,28 @@ def lab() -> None:
         except mnist_style.BadImage as exc:
             left.error(str(exc))
             ink = None
-        left.caption(f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing "
-                     "instead.")
+        left.caption(
+            f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing instead."
+        )
     elif source == "canvas" and upload is not None:
         left.caption("Predicting from your drawing (drawn after the upload); upload again to use a file.")
     steps = mnist_style.preprocess(ink) if ink is not None else None
 
     with right:
         if steps is None:
-            st.info(f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each "
-                    "model predicts.")
+            st.info(
+                f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each "
+                "model predicts."
+            )
             return
         st.subheader("What the model sees")
-        st.html(html.image(mosaics.strip([steps.cropped, steps.boxed, steps.image / 255], fill=0.35),
-                           "1. cropped to the ink  ->  2. fitted in a 20x20 box  ->  3. centred by mass in 28x28 (the input)"))
+        st.html(
+            html.image(
+                mosaics.strip([steps.cropped, steps.boxed, steps.image / 255], fill=0.35),
+                "1. cropped to the ink  ->  2. fitted in a 20x20 box  ->  "
+                "3. centred by mass in 28x28 (the input)",
+            )
+        )
 
     x = inference.model_input(steps.image, recipe.scaler(settings.dataset))
     default, default_error = shared.default_model(settings.dataset)
@@ -73,23 +92,43 @@ def lab() -> None:
     with right:
         st.subheader("Predictions")
         st.markdown(f"**{html.agreement_line(models, names)}**")
-        st.html(html.probability_bars({label: p.proba for label, p in models.items()}, names, figures.PALETTE))
+        st.html(
+            html.probability_bars({label: p.proba for label, p in models.items()}, names, figures.PALETTE)
+        )
 
     st.subheader("Nearest training images")
     train_images = recipe.split(settings.dataset).X_train[neighbours[0]].reshape(-1, 28, 28) / 255
-    captions = ", ".join(f"{names[index.y_[i]]} ({d:.1f})" for i, d in zip(neighbours[0], distances[0], strict=True))
-    st.html(html.image(mosaics.strip(list(train_images), size=84, fill=0.35),
-                       f"The 10 closest of the 60,000 training images, nearest first: class (Euclidean distance, "
-                       f"scaled pixels): {captions}"))
+    captions = ", ".join(
+        f"{names[index.y_[i]]} ({d:.1f})" for i, d in zip(neighbours[0], distances[0], strict=True)
+    )
+    st.html(
+        html.image(
+            mosaics.strip(list(train_images), size=84, fill=0.35),
+            f"The 10 closest of the 60,000 training images, nearest first: class (Euclidean distance, "
+            f"scaled pixels): {captions}",
+        )
+    )
     if st.toggle("Show where the drawing lands on the PCA map of the data page", key="draw-pca"):
         full = shared.full_pca(settings.dataset)
         point = full.transform(x)[:, :2]
         coords, labels = shared.ten_classes_2d(settings.dataset), recipe.split(settings.dataset).y_train
         pick = np.random.default_rng(0).permutation(len(labels))[:3000]
-        charts.plotly(st, figures.pca_scatter_figure(coords[pick], labels[pick], names, pick, "Your drawing (star) among "
-                                                 "3,000 training images, first two principal components").add_scatter(
-            x=point[:, 0], y=point[:, 1], mode="markers", name="your drawing",
-            marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=2))))
+        charts.plotly(
+            st,
+            figures.pca_scatter_figure(
+                coords[pick],
+                labels[pick],
+                names,
+                pick,
+                "Your drawing (star) among 3,000 training images, first two principal components",
+            ).add_scatter(
+                x=point[:, 0],
+                y=point[:, 1],
+                mode="markers",
+                name="your drawing",
+                marker=dict(symbol="star", size=22, color="black", line=dict(color="white", width=2)),
+            ),
+        )
     inside.why_this_answer(settings.dataset, x, steps.image)
 
 

@@ -18,7 +18,9 @@ st.markdown(
 
 c1, c2, c3 = st.columns(3)
 c1.metric("Images", f"{len(ds.y):,}", help="All images, 28x28 pixels = 784 features each")
-c2.metric("Training split", f"{int(summary['train_counts'].sum()):,}", help="train_test_split, random_state=0")
+c2.metric(
+    "Training split", f"{int(summary['train_counts'].sum()):,}", help="train_test_split, random_state=0"
+)
 c3.metric("Test split", f"{int(summary['test_counts'].sum()):,}")
 st.caption(f"Data source: {ds.source}. Loaded in {ds.load_s:.2f} s.")
 

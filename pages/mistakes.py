@@ -8,9 +8,11 @@ settings = sidebar.settings()
 names = recipe.dataset(settings.dataset).class_names
 
 st.title("Where it goes wrong")
-sidebar.explain("Pick a model: the default MLP, any network trained on the training page, the ten-classes "
-                "page's MLP or k-NN. See the test images it gets most confidently wrong, open any cell of "
-                "its confusion matrix, read its per-class scores, and compare it with another model.")
+sidebar.explain(
+    "Pick a model: the default MLP, any network trained on the training page, the ten-classes "
+    "page's MLP or k-NN. See the test images it gets most confidently wrong, open any cell of "
+    "its confusion matrix, read its per-class scores, and compare it with another model."
+)
 
 found = mistakes.candidates(settings.dataset)
 label = st.selectbox("Model", list(found), key=keys.widget(keys.MISTAKES, "model"))

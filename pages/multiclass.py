@@ -14,12 +14,20 @@ data = recipe.ten_classes(settings.dataset)
 st.title("Ten classes: k-NN and MLP benchmarks")
 
 st.header("Nearest-neighbour timing curves (exercise 3.2)")
-sidebar.explain("For each training size: fit on the first images of the training split, classify all 10,000 test "
-            "images. mnistlab's exact k-NN (chunked matrix products) and scikit-learn's brute force run on the same "
-            "float32 data; their predictions agree except for exact distance ties.")
+sidebar.explain(
+    "For each training size: fit on the first images of the training split, classify all 10,000 test "
+    "images. mnistlab's exact k-NN (chunked matrix products) and scikit-learn's brute force run on the same "
+    "float32 data; their predictions agree except for exact distance ties."
+)
 k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **url_state.bound("curve-k"))
-sizes = st.multiselect("Training sizes", knn.TRAIN_SIZES, default=list(knn.TRAIN_SIZES[:6]), key="curve-sizes",
-                       format_func=lambda n: f"{n:,}", help="25,000 and 60,000 take several seconds each.")
+sizes = st.multiselect(
+    "Training sizes",
+    knn.TRAIN_SIZES,
+    default=list(knn.TRAIN_SIZES[:6]),
+    key="curve-sizes",
+    format_func=lambda n: f"{n:,}",
+    help="25,000 and 60,000 take several seconds each.",
+)
 
 
 def show_curves(job) -> None:
@@ -28,57 +36,104 @@ def show_curves(job) -> None:
         return
     charts.plotly(st, figures.timing_curves_figure(points))
     by = {(p.n_train, p.backend): p for p in points}
-    pairs = [(n, by[(n, "mnistlab")], by[(n, "scikit-learn")]) for n in sorted(sizes)
-             if (n, "mnistlab") in by and (n, "scikit-learn") in by]
+    pairs = [
+        (n, by[(n, "mnistlab")], by[(n, "scikit-learn")])
+        for n in sorted(sizes)
+        if (n, "mnistlab") in by and (n, "scikit-learn") in by
+    ]
     if pairs:
-        st.dataframe([{"training images": n, "test error (%)": round(a.test_error_pct, 2),
-                       "mnistlab test time (s)": round(a.predict_s, 3),
-                       "scikit-learn test time (s)": round(b.predict_s, 3),
-                       "speed-up (x)": round(b.predict_s / a.predict_s, 2)} for n, a, b in pairs], hide_index=True)
+        st.dataframe(
+            [
+                {
+                    "training images": n,
+                    "test error (%)": round(a.test_error_pct, 2),
+                    "mnistlab test time (s)": round(a.predict_s, 3),
+                    "scikit-learn test time (s)": round(b.predict_s, 3),
+                    "speed-up (x)": round(b.predict_s / a.predict_s, 2),
+                }
+                for n, a, b in pairs
+            ],
+            hide_index=True,
+        )
 
 
-jobs.panel("curves", "knn_timing", {"dataset": settings.dataset, "sizes": sorted(sizes), "k": k,
-                                    "backends": list(knn.BACKENDS)},
-           run_label=f"Measure {len(sizes) * len(knn.BACKENDS)} timings", draw=show_curves)
+jobs.panel(
+    "curves",
+    "knn_timing",
+    {"dataset": settings.dataset, "sizes": sorted(sizes), "k": k, "backends": list(knn.BACKENDS)},
+    run_label=f"Measure {len(sizes) * len(knn.BACKENDS)} timings",
+    draw=show_curves,
+)
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
 conf_sizes = [250, 500, 1000, 2000, 5000, 10000, 60000]
-n_conf = c1.select_slider("Training images", conf_sizes, value=1000, format_func=widgets.thousands,
-                          **url_state.bound("conf-n", widgets.thousands, conf_sizes))
+n_conf = c1.select_slider(
+    "Training images",
+    conf_sizes,
+    value=1000,
+    format_func=widgets.thousands,
+    **url_state.bound("conf-n", widgets.thousands, conf_sizes),
+)
 k_conf = c2.select_slider("K", [1, 3, 5], value=1, **url_state.bound("conf-k"))
 counts, pred = shared.knn_confusion(settings.dataset, n_conf, k_conf)
 a, b, n_ab = metrics.most_confused_pair(counts)
 worst, worst_rate = metrics.most_misclassified(counts)
-st.markdown(f"**Most confused pair:** {names[a]} and {names[b]} ({n_ab} test images, both directions).  \n"
-            f"**Most often misclassified:** {names[worst]} ({worst_rate:.1f} % of its test images).  \n"
-            f"Test error {metrics.error_pct(data.y_test, pred):.2f} % with {n_conf:,} training images, K={k_conf}.")
-results_log.record(results.ResultRow(page="Ten classes", model=f"{k_conf}-NN (mnistlab)", features="784 pixels",
-                                     parameters=f"K={k_conf}", n_train=n_conf,
-                                     test_error_pct=metrics.error_pct(data.y_test, pred)))
+st.markdown(
+    f"**Most confused pair:** {names[a]} and {names[b]} ({n_ab} test images, both directions).  \n"
+    f"**Most often misclassified:** {names[worst]} ({worst_rate:.1f} % of its test images).  \n"
+    f"Test error {metrics.error_pct(data.y_test, pred):.2f} % with {n_conf:,} training images, K={k_conf}."
+)
+results_log.record(
+    results.ResultRow(
+        page="Ten classes",
+        model=f"{k_conf}-NN (mnistlab)",
+        features="784 pixels",
+        parameters=f"K={k_conf}",
+        n_train=n_conf,
+        test_error_pct=metrics.error_pct(data.y_test, pred),
+    )
+)
 left, right = st.columns([3, 2])
-charts.plotly(left, figures.confusion_figure(counts, names, f"{k_conf}-NN on {n_conf:,} training images: 10,000 test images"))
+charts.plotly(
+    left,
+    figures.confusion_figure(counts, names, f"{k_conf}-NN on {n_conf:,} training images: 10,000 test images"),
+)
 with right:
     true_c = st.selectbox("True class", range(10), index=a, format_func=lambda c: names[c], key="conf-true")
-    pred_c = st.selectbox("Predicted class", range(10), index=b, format_func=lambda c: names[c], key="conf-pred")
+    pred_c = st.selectbox(
+        "Predicted class", range(10), index=b, format_func=lambda c: names[c], key="conf-pred"
+    )
     cell = ((data.y_test == true_c) & (pred == pred_c)).nonzero()[0]
     shown = " (first 24 shown)." if len(cell) > 24 else "."
     st.caption(f"{len(cell)} test images are {names[true_c]} predicted as {names[pred_c]}{shown}")
     if len(cell):
         tiles = mosaics.tile(recipe.split(settings.dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
-        charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)))
+        charts.plotly(
+            st,
+            figures.image_grid_figure(mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)),
+        )
 
 st.header("MLP against 1-NN (exercise 3.4)")
-sidebar.explain("scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
-            "training loss stops improving; shown epoch by epoch.")
+sidebar.explain(
+    "scikit-learn's MLPClassifier, relu, hidden layers (200, 100), Adam, up to 2,000 epochs until the "
+    "training loss stops improving; shown epoch by epoch."
+)
 mlp_sizes = [5000, 10000, 30000, 60000]
-n_mlp = st.select_slider("Training images", mlp_sizes, value=10000, format_func=widgets.thousands,
-                         **url_state.bound("mlp-n", widgets.thousands, mlp_sizes))
+n_mlp = st.select_slider(
+    "Training images",
+    mlp_sizes,
+    value=10000,
+    format_func=widgets.thousands,
+    **url_state.bound("mlp-n", widgets.thousands, mlp_sizes),
+)
 
 
 def show_mlp(job) -> None:
     done = job.result()
-    losses = done["log"].losses if done else [e.values["train_loss"] for e in job.events() if e.step == "epoch"]
+    losses = (
+        done["log"].losses if done else [e.values["train_loss"] for e in job.events() if e.step == "epoch"]
+    )
     if losses:
         charts.plotly(st, figures.loss_curves_figure({"training loss": losses}, "cross-entropy"))
 
@@ -89,21 +144,52 @@ def continue_from(previous) -> dict:
     return {"model": done["model"], "log": done["log"]} if done and done["log"].stopped else {}
 
 
-job = jobs.panel("mlp-run", "mlp_epochs", {"dataset": settings.dataset, "n_train": n_mlp}, run_label="Train",
-                 draw=show_mlp, extra=continue_from, done_label="Continue or train again")
+job = jobs.panel(
+    "mlp-run",
+    "mlp_epochs",
+    {"dataset": settings.dataset, "n_train": n_mlp},
+    run_label="Train",
+    draw=show_mlp,
+    extra=continue_from,
+    done_label="Continue or train again",
+)
 done = job.result() if job is not None else None
 if done and done["scores"]:
     scores, log_ = done["scores"], done["log"]
     epochs = len(log_.losses)
     nn1 = shared.knn_1nn_point(settings.dataset)
-    results_log.record(results.ResultRow(
-        page="Ten classes", model="MLP (200, 100) relu", features="784 pixels", parameters=f"{widgets.counted(epochs, 'epoch')}, Adam",
-        n_train=n_mlp, test_error_pct=scores["test_error_pct"], test_nll=scores["test_nll"], fit_s=sum(log_.seconds)))
-    st.dataframe(results.blank_missing([
-        {"model": f"MLP (200, 100), {widgets.counted(epochs, 'epoch')}", "training images": n_mlp,
-         "fit time (s)": round(sum(log_.seconds), 1), "test time (s)": round(scores["test_s"], 3),
-         "test error (%)": round(scores["test_error_pct"], 2), "test NLL (sum)": round(scores["test_nll"], 1)},
-        {"model": "1-NN (mnistlab)", "training images": nn1.n_train, "fit time (s)": round(nn1.fit_s, 3),
-         "test time (s)": round(nn1.predict_s, 3), "test error (%)": round(nn1.test_error_pct, 2),
-         "test NLL (sum)": None},
-    ]), hide_index=True)
+    results_log.record(
+        results.ResultRow(
+            page="Ten classes",
+            model="MLP (200, 100) relu",
+            features="784 pixels",
+            parameters=f"{widgets.counted(epochs, 'epoch')}, Adam",
+            n_train=n_mlp,
+            test_error_pct=scores["test_error_pct"],
+            test_nll=scores["test_nll"],
+            fit_s=sum(log_.seconds),
+        )
+    )
+    st.dataframe(
+        results.blank_missing(
+            [
+                {
+                    "model": f"MLP (200, 100), {widgets.counted(epochs, 'epoch')}",
+                    "training images": n_mlp,
+                    "fit time (s)": round(sum(log_.seconds), 1),
+                    "test time (s)": round(scores["test_s"], 3),
+                    "test error (%)": round(scores["test_error_pct"], 2),
+                    "test NLL (sum)": round(scores["test_nll"], 1),
+                },
+                {
+                    "model": "1-NN (mnistlab)",
+                    "training images": nn1.n_train,
+                    "fit time (s)": round(nn1.fit_s, 3),
+                    "test time (s)": round(nn1.predict_s, 3),
+                    "test error (%)": round(nn1.test_error_pct, 2),
+                    "test NLL (sum)": None,
+                },
+            ]
+        ),
+        hide_index=True,
+    )

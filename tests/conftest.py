@@ -68,8 +68,9 @@ def layer(item: pytest.Item) -> int:
     return 0
 
 
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config,
-                                  items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(
+    session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+) -> None:
     items.sort(key=layer)  # stable: within a layer, the files keep their order
 
 
@@ -125,3 +126,11 @@ def after_jobs(app, timeout_s: float = 300):
     for job in jobs.executor().jobs():
         assert job.wait(timeout_s), f"{job} did not finish"
     return app.run()
+
+
+def scaled_slice(split: problems.Split, n_train: int, n_test: int) -> problems.Split:
+    """The first images of each part, scaled as the notebook does (float32): a small real problem."""
+    head = problems.Split(
+        split.X_train[:n_train], split.y_train[:n_train], split.X_test[:n_test], split.y_test[:n_test]
+    )
+    return problems.ten_classes(head)

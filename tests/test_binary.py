@@ -31,8 +31,14 @@ def test_probability_map_shape_range_and_boundary():
     assert bounds[0] < split.X_train[:, 0].min() and bounds[1] > split.X_train[:, 0].max()
 
 
-@pytest.mark.parametrize("choice", [classic.ModelChoice("logistic", C=0.01), classic.ModelChoice("poly", degree=4),
-                                    classic.ModelChoice("mlp", hidden=5, max_iter=300)])
+@pytest.mark.parametrize(
+    "choice",
+    [
+        classic.ModelChoice("logistic", C=0.01),
+        classic.ModelChoice("poly", degree=4),
+        classic.ModelChoice("mlp", hidden=5, max_iter=300),
+    ],
+)
 def test_every_family_fits_and_scores(choice):
     split = two_blobs()
     model, fit_s = classic.fit(choice.build(), split)
@@ -54,8 +60,14 @@ def test_cv_grid_agrees_with_gridsearchcv():
 def test_cv_grid_stops_and_keeps_what_is_done():
     split = two_blobs()
     seen = []
-    result = classic.cv_grid(classic.logistic(), {"C": [1, 2, 3, 4]}, split.X_train, split.y_train,
-                            on_candidate=lambda i, n, p, e: seen.append(i), should_stop=lambda: len(seen) >= 2)
+    result = classic.cv_grid(
+        classic.logistic(),
+        {"C": [1, 2, 3, 4]},
+        split.X_train,
+        split.y_train,
+        on_candidate=lambda i, n, p, e: seen.append(i),
+        should_stop=lambda: len(seen) >= 2,
+    )
     assert not result.complete and seen == [0, 1]
     assert np.isfinite(result.cv_error_pct[:2]).all() and np.isnan(result.cv_error_pct[2:]).all()
     assert result.best_index() in (0, 1)

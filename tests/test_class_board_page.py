@@ -22,8 +22,13 @@ def store(tmp_path, monkeypatch):
 
 
 def save(store: RunStore, name: str, task: str, error: float) -> int:
-    run = NewRun(page="binary_2d", task=task, model="MLP", settings={"model-family": "MLP"},
-                 metrics={"test_error_pct": error})
+    run = NewRun(
+        page="binary_2d",
+        task=task,
+        model="MLP",
+        settings={"model-family": "MLP"},
+        metrics={"test_error_pct": error},
+    )
     return store.save_run(new_token(), name, run).run_id
 
 

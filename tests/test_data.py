@@ -15,9 +15,15 @@ N = 40
 @pytest.fixture
 def small():
     X, y = random_digits(N)
-    spec = datasets.DatasetSpec("small", "small fixture", datasets.DIGIT_NAMES, n_samples=N,
-                            sha256_X=hashlib.sha256(X.tobytes()).hexdigest(),
-                            sha256_y=hashlib.sha256(y.tobytes()).hexdigest(), fix_hint="fix it like this")
+    spec = datasets.DatasetSpec(
+        "small",
+        "small fixture",
+        datasets.DIGIT_NAMES,
+        n_samples=N,
+        sha256_X=hashlib.sha256(X.tobytes()).hexdigest(),
+        sha256_y=hashlib.sha256(y.tobytes()).hexdigest(),
+        fix_hint="fix it like this",
+    )
     return spec, X, y
 
 
@@ -25,12 +31,14 @@ def fetcher_of(X, y, calls):
     def fetch(progress):
         calls.append(1)
         return X.copy(), y.copy()
+
     return datasets.Fetcher("fixture source", fetch)
 
 
 def failing(label):
     def fetch(progress):
         raise SourceUnavailable(f"{label} is down")
+
     return datasets.Fetcher(label, fetch)
 
 
@@ -49,8 +57,9 @@ def test_user_path_comes_first(tmp_path, small):
     spec, X, y = small
     np.savez(tmp_path / "mine.npz", X=X, y=y)
     calls = []
-    ds = datasets.load_dataset(spec, data_path=tmp_path / "mine.npz", cache=tmp_path / "c",
-                           fetchers=[fetcher_of(X, y, calls)])
+    ds = datasets.load_dataset(
+        spec, data_path=tmp_path / "mine.npz", cache=tmp_path / "c", fetchers=[fetcher_of(X, y, calls)]
+    )
     assert ds.source.startswith("file") and calls == []
 
 
@@ -77,8 +86,12 @@ def test_damaged_cache_is_detected_and_fetched_again(tmp_path, small, damage):
     else:
         datasets.write_cache(path, X[::-1].copy(), y, "wrong")
     notes, calls = [], []
-    ds = datasets.load_dataset(spec, cache=tmp_path, fetchers=[fetcher_of(X, y, calls)],
-                           progress=lambda message, fraction=None: notes.append(message))
+    ds = datasets.load_dataset(
+        spec,
+        cache=tmp_path,
+        fetchers=[fetcher_of(X, y, calls)],
+        progress=lambda message, fraction=None: notes.append(message),
+    )
     assert calls == [1] and ds.source == "fixture source"
     assert any("damaged" in n for n in notes)
     np.testing.assert_array_equal(datasets.read_cache(path)[0], X)
@@ -87,11 +100,19 @@ def test_damaged_cache_is_detected_and_fetched_again(tmp_path, small, damage):
 def test_every_source_failing_lists_attempts_and_fix(tmp_path, small):
     spec, _, _ = small
     with pytest.raises(datasets.DataUnavailable) as info:
-        datasets.load_dataset(spec, data_path=tmp_path / "missing.npz", cache=tmp_path,
-                          fetchers=[failing("mirror A"), failing("mirror B")])
+        datasets.load_dataset(
+            spec,
+            data_path=tmp_path / "missing.npz",
+            cache=tmp_path,
+            fetchers=[failing("mirror A"), failing("mirror B")],
+        )
     message = str(info.value)
-    for expected in ("missing.npz does not exist", "mirror A is down", "mirror B is down",
-                     "How to fix: fix it"):
+    for expected in (
+        "missing.npz does not exist",
+        "mirror A is down",
+        "mirror B is down",
+        "How to fix: fix it",
+    ):
         assert expected in message
 
 
@@ -126,8 +147,9 @@ def test_scaling_is_fitted_on_training_data_only():
     np.testing.assert_allclose(scaled.X_test[:, col], expected)
 
 
-@pytest.mark.parametrize(("name", "variable"), [("mnist", "MNISTLAB_DATA"),
-                                               ("fashion", "MNISTLAB_FASHION_DATA")])
+@pytest.mark.parametrize(
+    ("name", "variable"), [("mnist", "MNISTLAB_DATA"), ("fashion", "MNISTLAB_FASHION_DATA")]
+)
 def test_each_dataset_reads_its_own_environment_variable(tmp_path, monkeypatch, name, variable):
     from tests.test_sources import write_idx_folder
 

@@ -13,7 +13,7 @@ def random_predictions(seed: int, n: int = 500, never: int | None = None):
     proba = rng.dirichlet(np.ones(10) * 0.3, n)
     proba[np.arange(n), y] += rng.random(n)  # right more often than chance
     if never is not None:
-        proba[:, never] = 0                   # one class is never predicted
+        proba[:, never] = 0  # one class is never predicted
     return y, proba / proba.sum(1, keepdims=True)
 
 

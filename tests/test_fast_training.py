@@ -8,12 +8,12 @@ from torch import nn
 from mnistlab.data import problems
 from mnistlab.models import nets, training
 from mnistlab.tools import cli
+from tests.conftest import scaled_slice
 
 
 @pytest.fixture(scope="module")
 def tensors(mnist_split):
-    s = problems.scale(problems.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
-                                      mnist_split.X_test[:300], mnist_split.y_test[:300]), dtype=np.float32)
+    s = scaled_slice(mnist_split, 1024, 300)
     return problems.to_tensors(s)
 
 
@@ -53,9 +53,9 @@ def test_evaluate_sums_like_python_floats(tensors):
     loss_sum, wrong = 0.0, 0
     with torch.no_grad():
         for s in range(0, 300, 70):
-            logits = model(tensors.X_val[s:s + 70])
-            loss_sum += nn.functional.cross_entropy(logits, tensors.y_val[s:s + 70], reduction="sum").item()
-            wrong += (logits.argmax(1) != tensors.y_val[s:s + 70]).sum().item()
+            logits = model(tensors.X_val[s : s + 70])
+            loss_sum += nn.functional.cross_entropy(logits, tensors.y_val[s : s + 70], reduction="sum").item()
+            wrong += (logits.argmax(1) != tensors.y_val[s : s + 70]).sum().item()
     on_device = training.evaluate(model, tensors.X_val, tensors.y_val, batch=70)
     assert on_device == (loss_sum / 300, 100 * wrong / 300)
 

@@ -14,8 +14,15 @@ STEPS = ["device", "train-fast", "bench-train-mlp", "bench-train-cnn", "bench-kn
 
 def run_check(budget_s: int) -> list[dict]:
     env = os.environ | {"GPU_CHECK_BUDGET_S": str(budget_s), "PYTHON": str(ROOT / ".venv/bin/python")}
-    out = subprocess.run(["bash", "benchmarks/gpu_check.sh"], cwd=ROOT, env=env, capture_output=True,
-                         text=True, timeout=budget_s + 60, check=True).stdout
+    out = subprocess.run(
+        ["bash", "benchmarks/gpu_check.sh"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=budget_s + 60,
+        check=True,
+    ).stdout
     return [json.loads(line) for line in out.splitlines()]
 
 

@@ -21,7 +21,7 @@ def vote(label: int, proba=None) -> inference.Prediction:
 def test_neighbour_vote_shares_and_ties():
     tied = inference.neighbour_vote(np.array([3, 3, 5, 3, 5, 1, 1, 1, 1, 3]))
     assert tied.label == 1  # 4 votes for 1 and for 3: the smaller class
-    np.testing.assert_allclose(tied.proba, [0, .4, 0, .4, 0, .2, 0, 0, 0, 0])
+    np.testing.assert_allclose(tied.proba, [0, 0.4, 0, 0.4, 0, 0.2, 0, 0, 0, 0])
     assert inference.neighbour_vote(np.array([9, 9, 4]), n_classes=10).label == 9
 
 
@@ -39,8 +39,12 @@ def cheap_default(monkeypatch, tmp_path, mnist_split):
     monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
     cheap = training.TrainConfig(model="linear", optimizer="sgd", lr=0.1, batch_size=64, epochs=1)
     monkeypatch.setattr(weights, "DEFAULT_CONFIG", cheap)
-    small = problems.Split(mnist_split.X_train[:3000], mnist_split.y_train[:3000],
-                           mnist_split.X_test[:500], mnist_split.y_test[:500])
+    small = problems.Split(
+        mnist_split.X_train[:3000],
+        mnist_split.y_train[:3000],
+        mnist_split.X_test[:500],
+        mnist_split.y_test[:500],
+    )
     return problems.scale(small, dtype=np.float32)
 
 
@@ -80,8 +84,10 @@ def test_uploaded_pictures_of_test_digits_are_read_as_the_originals(mnist_split)
     def predict(image28: np.ndarray) -> dict[str, int]:
         x = inference.model_input(image28, scaler)
         _, neighbours = index.kneighbors(x, 10)
-        return {"network": inference.predict_torch(network, x).label,
-                "10-NN": inference.neighbour_vote(ten.y_train[neighbours[0]]).label}
+        return {
+            "network": inference.predict_torch(network, x).label,
+            "10-NN": inference.neighbour_vote(ten.y_train[neighbours[0]]).label,
+        }
 
     right = 0
     for image, label in zip(mnist_split.X_test[:10], mnist_split.y_test[:10], strict=True):

@@ -15,8 +15,11 @@ def test_the_legacy_pages_flag_still_exists():
 
 def test_private_streamlit_internals_stay_in_the_routing_module():
     private = re.compile(r"PagesManager|streamlit\.runtime\.|\._value\b")
-    users = sorted(str(p.relative_to(ROOT)) for p in [*ROOT.glob("mnistlab/**/*.py"), *ROOT.glob("pages/*.py"),
-                                                       ROOT / "app.py"] if private.search(p.read_text()))
+    users = sorted(
+        str(p.relative_to(ROOT))
+        for p in [*ROOT.glob("mnistlab/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+        if private.search(p.read_text())
+    )
     assert users == ["mnistlab/ui/internals.py"]
 
 

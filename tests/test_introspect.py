@@ -26,8 +26,9 @@ def digit() -> np.ndarray:
 
 def batch_norm(h: torch.Tensor, bn) -> torch.Tensor:
     shape = (1, -1, 1, 1)
-    return ((h - bn.running_mean.view(shape)) / torch.sqrt(bn.running_var.view(shape) + bn.eps)
-            * bn.weight.view(shape) + bn.bias.view(shape))
+    return (h - bn.running_mean.view(shape)) / torch.sqrt(
+        bn.running_var.view(shape) + bn.eps
+    ) * bn.weight.view(shape) + bn.bias.view(shape)
 
 
 def test_cnn_filters_and_feature_maps_match_a_manual_forward_pass(digit):
@@ -72,8 +73,9 @@ def test_saliency_of_a_linear_model_is_its_weight_row_times_the_input(digit):
     model = trained_a_little("linear")
     weight = model[1].weight.detach().numpy()
     for target in (0, 7):
-        np.testing.assert_allclose(introspect.saliency(model, digit, target), weight[target] * digit,
-                                   rtol=1e-5, atol=1e-7)
+        np.testing.assert_allclose(
+            introspect.saliency(model, digit, target), weight[target] * digit, rtol=1e-5, atol=1e-7
+        )
 
 
 def test_occlusion_drops_where_the_evidence_is(digit):

@@ -90,9 +90,9 @@ def test_first_come_first_served_across_sessions_one_running_per_session():
     ex = LocalExecutor(limits={"held": 2})
     try:
         s1a = ex.submit(HELD, {"gate": "s1a"}, "s1")
-        s1b = ex.submit(HELD, {"gate": "s1b"}, "s1")   # same student: waits for s1a
-        s2a = ex.submit(HELD, {"gate": "s2a"}, "s2")   # another student passes it
-        s3a = ex.submit(HELD, {"gate": "s3a"}, "s3")   # both slots busy: waits its turn
+        s1b = ex.submit(HELD, {"gate": "s1b"}, "s1")  # same student: waits for s1a
+        s2a = ex.submit(HELD, {"gate": "s2a"}, "s2")  # another student passes it
+        s3a = ex.submit(HELD, {"gate": "s3a"}, "s3")  # both slots busy: waits its turn
         wait_until(lambda: s1a.events() and s2a.events())
         assert s1b.status().state is State.QUEUED and s3a.status().state is State.QUEUED
         assert (s1b.status().position, s3a.status().position) == (1, 2)
@@ -130,8 +130,9 @@ LINEAR = {"model": "linear", "optimizer": "sgd", "lr": 0.1, "batch_size": 64, "e
 
 
 def test_training_reports_running_loss_inside_the_first_epoch(executor):
-    job = executor.submit(jobs.KINDS["train"], {"config": LINEAR, "n_train": 3200, "n_test": 1000,
-                                                "loss_every": 5}, "s1")
+    job = executor.submit(
+        jobs.KINDS["train"], {"config": LINEAR, "n_train": 3200, "n_test": 1000, "loss_every": 5}, "s1"
+    )
     assert job.wait(60), job.status()
     assert job.status().state is State.DONE, job.status().reason
     events = job.events()
@@ -148,8 +149,9 @@ def test_training_reports_running_loss_inside_the_first_epoch(executor):
 
 
 def test_stop_inside_an_epoch_takes_effect_at_the_next_batch(executor):
-    job = executor.submit(jobs.KINDS["train"], {"config": LINEAR | {"batch_size": 16}, "n_train": 20000,
-                                                "loss_every": 1}, "s1")
+    job = executor.submit(
+        jobs.KINDS["train"], {"config": LINEAR | {"batch_size": 16}, "n_train": 20000, "loss_every": 1}, "s1"
+    )
     wait_until(lambda: any(e.step == "batch" for e in job.events()), timeout=60)
     pressed = time.monotonic()
     job.stop()
@@ -161,8 +163,9 @@ def test_stop_inside_an_epoch_takes_effect_at_the_next_batch(executor):
 
 def test_cv_grid_stops_between_fold_fits_and_keeps_finished_candidates(executor):
     grid = {"C": [1.0, 0.1, 0.01, 0.001]}
-    job = executor.submit(jobs.KINDS["cv_grid"], {"features": "2d", "family": "logistic", "grid": grid,
-                                                  "n_train": 1000}, "s1")
+    job = executor.submit(
+        jobs.KINDS["cv_grid"], {"features": "2d", "family": "logistic", "grid": grid, "n_train": 1000}, "s1"
+    )
     wait_until(lambda: any(e.step == "candidate" for e in job.events()), timeout=60)
     job.stop()
     assert job.wait(5)
@@ -175,7 +178,9 @@ def test_cv_grid_stops_between_fold_fits_and_keeps_finished_candidates(executor)
     from mnistlab.models import classic
 
     problem = kinds.binary_problem("mnist", (7, 9), "2d")
-    reference = classic.cv_grid(classic.logistic(), {"C": [1.0]}, problem.X_train[:1000], problem.y_train[:1000])
+    reference = classic.cv_grid(
+        classic.logistic(), {"C": [1.0]}, problem.X_train[:1000], problem.y_train[:1000]
+    )
     assert out["cv_error_pct"][0] == pytest.approx(reference.cv_error_pct[0])
 
 

@@ -39,8 +39,9 @@ def wait_until(condition, timeout: float = 60.0) -> None:
 
 
 def test_one_epoch_linear_training(executor):
-    job = executor.submit(jobs.KINDS["train"], {"config": LINEAR, "n_train": 3200, "n_test": 1000,
-                                                "loss_every": 10}, "s1")
+    job = executor.submit(
+        jobs.KINDS["train"], {"config": LINEAR, "n_train": 3200, "n_test": 1000, "loss_every": 10}, "s1"
+    )
     assert job.wait(120), job.status()
     status = job.status()
     assert status.state is State.DONE, status.reason
@@ -53,8 +54,9 @@ def test_one_epoch_linear_training(executor):
 
 
 def test_stop_a_training_at_the_next_batch(executor):
-    job = executor.submit(jobs.KINDS["train"], {"config": LINEAR | {"batch_size": 16}, "n_train": 20000,
-                                                "loss_every": 1}, "s1")
+    job = executor.submit(
+        jobs.KINDS["train"], {"config": LINEAR | {"batch_size": 16}, "n_train": 20000, "loss_every": 1}, "s1"
+    )
     wait_until(lambda: any(e.step == "batch" for e in job.events()))
     pressed = time.monotonic()
     job.stop()

@@ -7,14 +7,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mnistlab.data import problems
 from mnistlab.models import knn
+from tests.conftest import scaled_slice
 
 
 @pytest.fixture(scope="module")
 def slices(mnist_split):
-    scaled = problems.scale(problems.Split(mnist_split.X_train[:3000], mnist_split.y_train[:3000],
-                                   mnist_split.X_test[:500], mnist_split.y_test[:500]), dtype=np.float32)
+    scaled = scaled_slice(mnist_split, 3000, 500)
     return scaled
 
 
@@ -56,12 +55,19 @@ print(model.chunk_rows(), (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - 
 
 def test_memory_stays_bounded_by_the_chunk():
     """20,000 x 4,000 queries: the full float32 distance matrix would be 305 MB."""
-    out = subprocess.run([sys.executable, "-c", MEMORY_PROBE], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[1]).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout.split()
     rows, growth = int(out[0]), int(out[1])
     full_matrix = 20000 * 4000 * 4
     assert rows < 20000
-    assert growth < full_matrix / 5, f"peak grew by {growth / 2**20:.0f} MB; full matrix {full_matrix / 2**20:.0f} MB"
+    assert growth < full_matrix / 5, (
+        f"peak grew by {growth / 2**20:.0f} MB; full matrix {full_matrix / 2**20:.0f} MB"
+    )
 
 
 def test_tiny_training_sets():
@@ -79,7 +85,9 @@ def test_votes_for_every_k_match_separate_fits(slices):
     _, idx = model.kneighbors(slices.X_test[:200])
     by_k = knn.votes_for_every_k(slices.y_train[idx], [1, 3, 7], 10)
     for k in (1, 3, 7):
-        np.testing.assert_array_equal(by_k[k], knn.ExactKNN(k).fit(slices.X_train, slices.y_train).predict(slices.X_test[:200]))
+        np.testing.assert_array_equal(
+            by_k[k], knn.ExactKNN(k).fit(slices.X_train, slices.y_train).predict(slices.X_test[:200])
+        )
 
 
 def test_timing_point_fields(slices):

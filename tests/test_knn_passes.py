@@ -12,8 +12,12 @@ from mnistlab.models import knn
 
 @pytest.fixture(scope="module")
 def slices(mnist_split):
-    part = problems.Split(mnist_split.X_train[:2000], mnist_split.y_train[:2000],
-                          mnist_split.X_test[:200], mnist_split.y_test[:200])
+    part = problems.Split(
+        mnist_split.X_train[:2000],
+        mnist_split.y_train[:2000],
+        mnist_split.X_test[:200],
+        mnist_split.y_test[:200],
+    )
     return problems.scale(part, dtype=np.float32)
 
 
@@ -43,10 +47,17 @@ def test_exact_when_every_row_is_contested(slices, first_pass, monkeypatch):
     monkeypatch.setattr(knn, "RERANK_EXTRA", 0)
     calls = []
     original = knn.ExactKNN._every_contender
-    monkeypatch.setattr(knn.ExactKNN, "_every_contender",
-                        lambda self, q, s, t, m: calls.append(len(q)) or original(self, q, s, t, m))
-    doubled = problems.Split(np.concatenate([slices.X_train] * 2), np.concatenate([slices.y_train] * 2),
-                             slices.X_test, slices.y_test)
+    monkeypatch.setattr(
+        knn.ExactKNN,
+        "_every_contender",
+        lambda self, q, s, t, m: calls.append(len(q)) or original(self, q, s, t, m),
+    )
+    doubled = problems.Split(
+        np.concatenate([slices.X_train] * 2),
+        np.concatenate([slices.y_train] * 2),
+        slices.X_test,
+        slices.y_test,
+    )
     model = knn.ExactKNN(3, chunk_mb=1, first_pass=first_pass).fit(doubled.X_train, doubled.y_train)
     assert_same_as_sklearn(model, doubled, 3)
     assert sum(calls) == 2 * len(slices.X_test)  # every row, in predict and in kneighbors

@@ -44,8 +44,11 @@ def test_mistakes_page_shows_gallery_confusion_report_and_comparison(mnist):
     at = AppTest.from_file(str(ROOT / "pages" / "mistakes.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == [
-        "The most confident mistakes", "Confusion matrix: click a cell to see its images",
-        "Precision, recall and F1 of each class (10,000 test images)", "Two models on the same test images"]
+        "The most confident mistakes",
+        "Confusion matrix: click a cell to see its images",
+        "Precision, recall and F1 of each class (10,000 test images)",
+        "Two models on the same test images",
+    ]
     gallery = titled(at, "wrong test images, most confident first")
     assert len(gallery["layout"]["annotations"]) == 24
     report = at.dataframe[0].value

@@ -14,8 +14,12 @@ def best_setting_script():
     from mnistlab.models import classic
     from mnistlab.ui import widgets
 
-    st.button("best", key="best", on_click=widgets.set_model_choice,
-              args=(classic.ModelChoice(family="poly", C=0.01, degree=5),))
+    st.button(
+        "best",
+        key="best",
+        on_click=widgets.set_model_choice,
+        args=(classic.ModelChoice(family="poly", C=0.01, degree=5),),
+    )
     st.write(widgets.model_controls().describe())
 
 

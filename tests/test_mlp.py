@@ -5,17 +5,17 @@ import pytest
 from sklearn.datasets import load_digits
 from sklearn.exceptions import ConvergenceWarning
 
-from mnistlab.data import problems
 from mnistlab.models import mlp_epochs
+from tests.conftest import scaled_slice
 
 
 def test_epoch_training_reports_stops_and_scores(mnist_split):
-    s = problems.scale(problems.Split(mnist_split.X_train[:600], mnist_split.y_train[:600],
-                              mnist_split.X_test[:200], mnist_split.y_test[:200]), dtype=np.float32)
+    s = scaled_slice(mnist_split, 600, 200)
     model = mlp_epochs.notebook_mlp(hidden=(32,))
     seen = []
-    log = mlp_epochs.fit_by_epoch(model, s.X_train, s.y_train, on_epoch=lambda e, lg: seen.append(e),
-                           should_stop=lambda: len(seen) >= 3)
+    log = mlp_epochs.fit_by_epoch(
+        model, s.X_train, s.y_train, on_epoch=lambda e, lg: seen.append(e), should_stop=lambda: len(seen) >= 3
+    )
     assert seen == [1, 2, 3] and log.stopped and not log.converged
     assert log.losses[2] < log.losses[0]
     # Continuing the same model keeps the optimiser's progress.
@@ -24,10 +24,13 @@ def test_epoch_training_reports_stops_and_scores(mnist_split):
     scores = mlp_epochs.score(model, s.X_test, s.y_test)
     # The notebook's definitions, computed here from the model's own probabilities.
     proba = model.predict_proba(s.X_test)
-    assert scores["test_error_pct"] == pytest.approx(100 * np.mean(model.classes_[proba.argmax(1)] != s.y_test))
+    assert scores["test_error_pct"] == pytest.approx(
+        100 * np.mean(model.classes_[proba.argmax(1)] != s.y_test)
+    )
     rows = np.arange(len(s.y_test))
-    assert scores["test_nll"] == pytest.approx(-np.log(proba[rows, np.searchsorted(model.classes_, s.y_test)]
-                                                          + 1e-15).sum())
+    assert scores["test_nll"] == pytest.approx(
+        -np.log(proba[rows, np.searchsorted(model.classes_, s.y_test)] + 1e-15).sum()
+    )
     assert scores["n_test"] == 200
 
 
@@ -54,6 +57,7 @@ def test_epoch_by_epoch_ends_where_fit_ends_with_the_same_weights():
     log = mlp_epochs.fit_by_epoch(stepwise, X, y[:600])
     assert log.converged and len(log.losses) == reference.n_iter_ < settings["max_iter"]
     np.testing.assert_allclose(log.losses, reference.loss_curve_, rtol=1e-12)
-    for ours, theirs in zip(stepwise.coefs_ + stepwise.intercepts_, reference.coefs_ + reference.intercepts_,
-                            strict=True):
+    for ours, theirs in zip(
+        stepwise.coefs_ + stepwise.intercepts_, reference.coefs_ + reference.intercepts_, strict=True
+    ):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)

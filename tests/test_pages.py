@@ -130,8 +130,13 @@ def test_training_page_continues_from_the_current_model(app, mnist_split):
     assert list(runs["model"]) == ["linear", "linear"] and list(runs["status"]) == ["finished", "finished"]
     # The same two runs done here: the second starts from the first one's weights.
     row = runs.iloc[0]
-    config = training.TrainConfig(model="linear", optimizer=row["optimizer"], lr=float(row["lr"]),
-                                  batch_size=int(row["batch"]), epochs=1)
+    config = training.TrainConfig(
+        model="linear",
+        optimizer=row["optimizer"],
+        lr=float(row["lr"]),
+        batch_size=int(row["batch"]),
+        epochs=1,
+    )
     tensors = problems.to_tensors(problems.ten_classes(mnist_split))
     first = training.train(config, tensors)
     second = training.train(config, tensors, model=first.model)

@@ -22,7 +22,7 @@ def named_student(name: str) -> AppTest:
     # which draws the sidebar twice in that run, and a value typed into that run's form is not delivered.
     app = AppTest.from_file(APP, default_timeout=120).run().run()
     app.text_input(key="student-name-input").input(name)
-    app.button[0].click().run()   # the form's submit button is the only button on the overview page
+    app.button[0].click().run()  # the form's submit button is the only button on the overview page
     assert not app.exception
     return app
 
@@ -33,13 +33,13 @@ def test_a_named_students_runs_are_stored_and_come_back_after_a_reload(database)
     assert len(token) >= 32
     app.switch_page("pages/binary_2d.py").run()
     app.select_slider(key="model-C").set_value(0.0001).run()
-    app.select_slider(key="model-C").set_value(0.0001).run()   # the same setting again: stored once
+    app.select_slider(key="model-C").set_value(0.0001).run()  # the same setting again: stored once
     assert not app.exception
     store = RunStore(database)
     mine = store.runs_of(token)
     assert [r.page for r in mine] == ["binary_2d", "binary_2d"]  # C=1 on arrival, then C=1e-4
     assert {r.task for r in mine} == {"binary_2d"} and all(r.test_error_pct > 0 for r in mine)
-    assert store.name_of(token) == "Ada <i>L</i>"   # kept as text; the board escapes it
+    assert store.name_of(token) == "Ada <i>L</i>"  # kept as text; the board escapes it
 
     reloaded = AppTest.from_file(APP, default_timeout=120)
     reloaded.query_params["me"] = token

@@ -5,10 +5,28 @@ from mnistlab import results
 
 
 def sample_rows():
-    rows = [results.ResultRow(page="Binary 2-D", model="logistic regression, C=1", features="2 PCA components",
-                              parameters="C=1", n_train=12218, test_error_pct=26.5617, test_nll=1054.11, fit_s=0.012),
-            results.ResultRow(page="Training", model="mlp | adam", features="784 pixels", parameters="lr=0.0001",
-                              n_train=60000, test_error_pct=2.0, fit_s=30.0, device="cuda")]
+    rows = [
+        results.ResultRow(
+            page="Binary 2-D",
+            model="logistic regression, C=1",
+            features="2 PCA components",
+            parameters="C=1",
+            n_train=12218,
+            test_error_pct=26.5617,
+            test_nll=1054.11,
+            fit_s=0.012,
+        ),
+        results.ResultRow(
+            page="Training",
+            model="mlp | adam",
+            features="784 pixels",
+            parameters="lr=0.0001",
+            n_train=60000,
+            test_error_pct=2.0,
+            fit_s=30.0,
+            device="cuda",
+        ),
+    ]
     return [r.as_table_row() for r in rows]
 
 
@@ -16,7 +34,11 @@ def test_csv_round_trips():
     text = results.to_csv(sample_rows())
     back = list(csv.DictReader(io.StringIO(text)))
     assert [r["model"] for r in back] == ["logistic regression, C=1", "mlp | adam"]
-    assert back[0]["test error (%)"] == "26.56" and back[1]["test NLL (sum)"] == "" and back[1]["device"] == "cuda"
+    assert (
+        back[0]["test error (%)"] == "26.56"
+        and back[1]["test NLL (sum)"] == ""
+        and back[1]["device"] == "cuda"
+    )
 
 
 def test_markdown_table_for_slides():
@@ -26,9 +48,14 @@ def test_markdown_table_for_slides():
 
 
 def test_notebook_comparison_shows_differences():
-    rows = results.notebook_comparison({"binary2d.logreg.test_error_pct": 26.56, "binary2d.logreg.seconds": 0.3,
-                                        "binary2d.poly.best_degree": 5},
-                                       {"binary2d.logreg.test_error_pct": 26.61})
+    rows = results.notebook_comparison(
+        {
+            "binary2d.logreg.test_error_pct": 26.56,
+            "binary2d.logreg.seconds": 0.3,
+            "binary2d.poly.best_degree": 5,
+        },
+        {"binary2d.logreg.test_error_pct": 26.61},
+    )
     by_key = {r["result"]: r for r in rows}
     assert by_key["binary2d.logreg.test_error_pct"]["difference"] == round(26.56 - 26.61, 4)
     assert by_key["binary2d.poly.best_degree"]["notebook printed"] is None
@@ -38,10 +65,15 @@ def test_notebook_comparison_shows_differences():
 def test_each_difference_from_the_notebook_says_how_many_images_and_why():
     # 540 and 541 errors of 2,033 test images, as computed for the notebook's 2-D logistic regression.
     ours, theirs = 100 * 540 / 2033, 100 * 541 / 2033
-    reproduced = {"binary2d.logreg.test_error_pct": ours, "binary2d.logreg.n_test": 2033,
-                  "binary2d.logreg.nll": 1054.1229}
+    reproduced = {
+        "binary2d.logreg.test_error_pct": ours,
+        "binary2d.logreg.n_test": 2033,
+        "binary2d.logreg.nll": 1054.1229,
+    }
     printed = {"binary2d.logreg.test_error_pct": theirs, "binary2d.logreg.nll": 1054.1279}
-    rows = results.notebook_comparison(reproduced, printed, {"binary2d.logreg.test_error_pct": "The PCA solver."})
+    rows = results.notebook_comparison(
+        reproduced, printed, {"binary2d.logreg.test_error_pct": "The PCA solver."}
+    )
     by_key = {r["result"]: r for r in rows}
     assert "binary2d.logreg.n_test" not in by_key
     assert by_key["binary2d.logreg.test_error_pct"]["why"] == "1 test image of 2,033. The PCA solver."
@@ -58,5 +90,15 @@ def test_a_row_is_identified_by_its_setting_not_its_scores():
     b = results.ResultRow(page="p", model="m", features="f", parameters="C=1", n_train=10, test_error_pct=2.0)
     c = results.ResultRow(page="p", model="m", features="f", parameters="C=2", n_train=10, test_error_pct=1.0)
     assert a.identity() == b.identity() != c.identity()
-    assert results.ResultRow(page="p", model="k-NN", features="f", parameters="K=1", n_train=10, test_error_pct=1.0,
-                             test_nll=float("nan")).as_table_row()["test NLL (sum)"] is None
+    assert (
+        results.ResultRow(
+            page="p",
+            model="k-NN",
+            features="f",
+            parameters="K=1",
+            n_train=10,
+            test_error_pct=1.0,
+            test_nll=float("nan"),
+        ).as_table_row()["test NLL (sum)"]
+        is None
+    )

@@ -14,9 +14,16 @@ def test_the_notebook_comparison_explains_each_difference(mnist, tmp_path, monke
     cache = datasets.cache_dir()
     for name in ("mnist.npz", *[p.name for p in cache.glob("mnist-default-*.pt")]):
         (tmp_path / name).symlink_to(cache / name)
-    (tmp_path / "reproduce.json").write_text(json.dumps({
-        "binary2d.logreg.test_error_pct": 100 * 540 / 2033, "binary2d.logreg.nll": 1054.1229,
-        "binary2d.logreg.n_test": 2033, "binary2d.poly.test_error_pct": 10.5}))
+    (tmp_path / "reproduce.json").write_text(
+        json.dumps(
+            {
+                "binary2d.logreg.test_error_pct": 100 * 540 / 2033,
+                "binary2d.logreg.nll": 1054.1229,
+                "binary2d.logreg.n_test": 2033,
+                "binary2d.poly.test_error_pct": 10.5,
+            }
+        )
+    )
     monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
     at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/results.py").run()
     assert not at.exception

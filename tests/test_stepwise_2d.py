@@ -22,8 +22,8 @@ def test_stepwise_logistic_ends_on_the_converged_fits_map(pair):
     for _ in range(40):  # the step decays as 1 / (1 + epoch / 10): about 40 epochs to settle
         stepwise_2d.step(run, pair.X_train, pair.y_train, pair.X_test, pair.y_test)
     learnt = stepwise_2d.probability_map(stepwise_2d.at_epoch(run, run.epochs), bounds, 80).p
-    assert np.abs(start - target).max() > 0.2           # it did have something to learn
-    assert np.abs(learnt - target).max() < 0.02          # P within 2 points everywhere on the plane
+    assert np.abs(start - target).max() > 0.2  # it did have something to learn
+    assert np.abs(learnt - target).max() < 0.02  # P within 2 points everywhere on the plane
     assert ((learnt > 0.5) != (target > 0.5)).mean() < 0.005  # the same side of the boundary
     errors = [p.test_error_pct for p in run.history]
     sk_error = 100 * np.mean(fitted.predict(pair.X_test) != pair.y_test)

@@ -68,8 +68,13 @@ def store(url):
 
 
 def a_run(task: str = "cnn", error: float = 1.5, **extra) -> NewRun:
-    fields = dict(page="training", task=task, model="CNN", settings={"model": "cnn", "lr": 0.002},
-                  metrics={"test_error_pct": error, "test_loss": 0.05})
+    fields = dict(
+        page="training",
+        task=task,
+        model="CNN",
+        settings={"model": "cnn", "lr": 0.002},
+        metrics={"test_error_pct": error, "test_loss": 0.05},
+    )
     fields.update(extra)
     return NewRun(**fields)
 
@@ -77,15 +82,20 @@ def a_run(task: str = "cnn", error: float = 1.5, **extra) -> NewRun:
 def test_a_run_is_written_and_read_back(store):
     token = new_token()
     curves = {"val_error_pct": np.array([5.0, 2.5, 1.25], dtype=np.float32)}
-    run = a_run(metrics={"test_error_pct": np.float64(1.25), "test_nll": float("nan")}, curves=curves,
-                device="cuda", timings={"fit_s": 3.5}, dataset="fashion")
+    run = a_run(
+        metrics={"test_error_pct": np.float64(1.25), "test_nll": float("nan")},
+        curves=curves,
+        device="cuda",
+        timings={"fit_s": 3.5},
+        dataset="fashion",
+    )
     saved = store.save_run(token, "Ada", run)
     (back,) = store.runs_of(token)
     assert back.id == saved.run_id and back.display_name == "Ada"
     assert (back.page, back.task, back.model) == ("training", "cnn", "CNN")
     assert (back.device, back.dataset) == ("cuda", "fashion")
     assert back.settings == run.settings and back.timings == {"fit_s": 3.5}
-    assert back.metrics == {"test_error_pct": 1.25, "test_nll": None}   # NaN is not JSON
+    assert back.metrics == {"test_error_pct": 1.25, "test_nll": None}  # NaN is not JSON
     assert back.test_error_pct == 1.25 and back.curves == {"val_error_pct": [5.0, 2.5, 1.25]}
     assert abs(back.created_at - time.time()) < 60 and not back.hidden and not back.has_weights
 
@@ -150,11 +160,14 @@ def test_teacher_actions_need_the_teacher_token(store, monkeypatch):
     store.save_run(ada, "Ada", a_run(task="binary_2d", error=10.0))
     monkeypatch.delenv("MNISTLAB_TEACHER_TOKEN", raising=False)
     with pytest.raises(NotAllowed):
-        store.clear_board(TEACHER)          # no teacher token configured: nobody is the teacher
+        store.clear_board(TEACHER)  # no teacher token configured: nobody is the teacher
     monkeypatch.setenv("MNISTLAB_TEACHER_TOKEN", TEACHER)
     for wrong in (None, "", ada, TEACHER + "x", TEACHER[:-1]):
-        for action in (lambda t: store.clear_board(t), lambda t: store.hide(t, first),
-                       lambda t: store.set_submissions(t, False)):
+        for action in (
+            lambda t: store.clear_board(t),
+            lambda t: store.hide(t, first),
+            lambda t: store.set_submissions(t, False),
+        ):
             with pytest.raises(NotAllowed):
                 action(wrong)
     assert len(store.best_per_task()) == 2
@@ -163,8 +176,8 @@ def test_teacher_actions_need_the_teacher_token(store, monkeypatch):
     store.set_submissions(TEACHER, False)
     assert not store.submissions_open()
     late = store.save_run(ada, "Ada", a_run(error=0.1)).run_id
-    assert late in [r.id for r in store.runs_of(ada)]          # kept for the student ...
-    assert all(e.run_id != late for e in store.task_results("cnn"))   # ... not on the closed board
+    assert late in [r.id for r in store.runs_of(ada)]  # kept for the student ...
+    assert all(e.run_id != late for e in store.task_results("cnn"))  # ... not on the closed board
     assert store.clear_board(TEACHER) == 1
     assert store.best_per_task() == [] and len(store.runs_of(ada)) == 3
 
@@ -187,11 +200,25 @@ def test_a_version_1_database_is_upgraded_with_its_rows_kept(url):
     old_owner = owner_of(new_token())
     with engine.begin() as conn:
         schema.create_v1(conn)
-        conn.execute(schema.v1_metadata.tables["runs"].insert(), [
-            dict(owner=old_owner, display_name=name, page="binary_2d", task="binary_2d", model="Logistic",
-                 settings={"C": 1.0}, dataset="mnist", metrics={"test_error_pct": err}, test_error_pct=err,
-                 device="cpu", created_at=created)
-            for name, err, created in (("Ada", 3.0, 1.0), ("Ada L.", 2.0, 2.0))])
+        conn.execute(
+            schema.v1_metadata.tables["runs"].insert(),
+            [
+                dict(
+                    owner=old_owner,
+                    display_name=name,
+                    page="binary_2d",
+                    task="binary_2d",
+                    model="Logistic",
+                    settings={"C": 1.0},
+                    dataset="mnist",
+                    metrics={"test_error_pct": err},
+                    test_error_pct=err,
+                    device="cpu",
+                    created_at=created,
+                )
+                for name, err, created in (("Ada", 3.0, 1.0), ("Ada L.", 2.0, 2.0))
+            ],
+        )
     engine.dispose()
     store = RunStore(url)
     try:
@@ -202,13 +229,13 @@ def test_a_version_1_database_is_upgraded_with_its_rows_kept(url):
             assert schema.current_version(conn) == VERSION
             assert conn.execute(sa.select(sa.func.count()).select_from(schema.runs)).scalar() == 2
             assert conn.execute(sa.select(schema.students.c.display_name)).scalars().all() == ["Ada L."]
-        store.save_run(new_token(), "New", a_run(), weights=nets.build("linear"))   # new columns usable
+        store.save_run(new_token(), "New", a_run(), weights=nets.build("linear"))  # new columns usable
         assert len(store.task_results("binary_2d")) == 2
     finally:
         store.close()
     reopened = RunStore(url)
     reopened.best_per_task()
-    assert reopened.notices == []       # nothing left to upgrade
+    assert reopened.notices == []  # nothing left to upgrade
     reopened.close()
 
 
@@ -311,4 +338,4 @@ def test_the_database_url_comes_from_the_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
     assert engines.database_url() == f"sqlite:///{tmp_path / 'runs.sqlite'}"
     monkeypatch.setenv("MNISTLAB_DATABASE_URL", "postgresql://u:p@db:5432/lab")
-    assert engines.database_url() == "postgresql+psycopg://u:p@db:5432/lab"   # psycopg 3, not psycopg2
+    assert engines.database_url() == "postgresql+psycopg://u:p@db:5432/lab"  # psycopg 3, not psycopg2

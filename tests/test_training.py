@@ -10,12 +10,12 @@ import torch
 
 from mnistlab.data import problems
 from mnistlab.models import autograd, devices, inference, nets, training, weights
+from tests.conftest import scaled_slice
 
 
 @pytest.fixture(scope="module")
 def tensors(mnist_split):
-    s = problems.scale(problems.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
-                              mnist_split.X_test[:256], mnist_split.y_test[:256]), dtype=np.float32)
+    s = scaled_slice(mnist_split, 1024, 256)
     return problems.to_tensors(s)
 
 
@@ -30,8 +30,10 @@ def test_one_epoch_of_every_model_reports_metrics(tensors, model):
     # The reported numbers are what the returned model does, recomputed here without the loop's evaluate().
     model = result.model.eval()
     with torch.no_grad():
-        for X, y, loss, error in ((tensors.X_train, tensors.y_train, m.train_loss, m.train_error_pct),
-                                  (tensors.X_val, tensors.y_val, m.val_loss, m.val_error_pct)):
+        for X, y, loss, error in (
+            (tensors.X_train, tensors.y_train, m.train_loss, m.train_error_pct),
+            (tensors.X_val, tensors.y_val, m.val_loss, m.val_error_pct),
+        ):
             logits = model(X)
             assert loss == pytest.approx(torch.nn.functional.cross_entropy(logits, y).item(), rel=1e-4)
             assert error == pytest.approx(100 * (logits.argmax(1) != y).double().mean().item())
@@ -50,8 +52,13 @@ def test_stop_flag_stops_at_a_batch_boundary_and_keeps_the_model(tensors):
     config = training.TrainConfig(model="mlp", epochs=3, batch_size=64)
     result = training.new_result(config)
     before = {k: v.clone() for k, v in result.model.state_dict().items()}
-    training.train(config, tensors, on_batch=lambda b, n: steps.append(b),
-                   should_stop=lambda: len(steps) >= 5, result=result)
+    training.train(
+        config,
+        tensors,
+        on_batch=lambda b, n: steps.append(b),
+        should_stop=lambda: len(steps) >= 5,
+        result=result,
+    )
     assert result.stopped and steps == [1, 2, 3, 4, 5] and result.history == []
     assert any(not torch.equal(before[k], v) for k, v in result.model.state_dict().items())
 
@@ -69,8 +76,11 @@ def test_weights_round_trip(tensors):
     result = training.train(training.TrainConfig(model="cnn", epochs=1, batch_size=256), tensors)
     raw = weights.weights_bytes(result.model)
     loaded = weights.load_weights(raw, "cnn")
-    np.testing.assert_allclose(inference.predict_proba(loaded, tensors.X_val[:10].numpy()),
-                               inference.predict_proba(result.model, tensors.X_val[:10].numpy()), rtol=1e-5)
+    np.testing.assert_allclose(
+        inference.predict_proba(loaded, tensors.X_val[:10].numpy()),
+        inference.predict_proba(result.model, tensors.X_val[:10].numpy()),
+        rtol=1e-5,
+    )
 
 
 class RunsCode:

@@ -9,12 +9,12 @@ import torch
 
 from mnistlab.data import problems
 from mnistlab.models import inference, nets, training, weights
+from tests.conftest import scaled_slice
 
 
 @pytest.fixture(scope="module")
 def tensors(mnist_split):
-    s = problems.scale(problems.Split(mnist_split.X_train[:1024], mnist_split.y_train[:1024],
-                                      mnist_split.X_test[:256], mnist_split.y_test[:256]), dtype=np.float32)
+    s = scaled_slice(mnist_split, 1024, 256)
     return problems.to_tensors(s)
 
 
@@ -22,14 +22,18 @@ def weight_norm(model: torch.nn.Module) -> float:
     return float(sum((p.detach() ** 2).sum() for name, p in model.named_parameters() if "weight" in name))
 
 
-@pytest.mark.parametrize(("name", "kind", "settings"), [
-    ("momentum", torch.optim.SGD, {"momentum": 0.9, "nesterov": True}),
-    ("adamw", torch.optim.AdamW, {"weight_decay": 0.05}),
-    ("rmsprop", torch.optim.RMSprop, {"weight_decay": 0.05}),
-])
+@pytest.mark.parametrize(
+    ("name", "kind", "settings"),
+    [
+        ("momentum", torch.optim.SGD, {"momentum": 0.9, "nesterov": True}),
+        ("adamw", torch.optim.AdamW, {"weight_decay": 0.05}),
+        ("rmsprop", torch.optim.RMSprop, {"weight_decay": 0.05}),
+    ],
+)
 def test_each_optimiser_is_built_as_named_and_learns(tensors, name, kind, settings):
-    config = training.TrainConfig(model="linear", optimizer=name, lr=3e-3, weight_decay=0.05, epochs=3,
-                                  batch_size=64)
+    config = training.TrainConfig(
+        model="linear", optimizer=name, lr=3e-3, weight_decay=0.05, epochs=3, batch_size=64
+    )
     optimizer = training.make_optimizer(config, nets.build("linear").parameters())
     assert type(optimizer) is kind and optimizer.param_groups[0]["lr"] == 3e-3
     for key, value in settings.items():
@@ -47,8 +51,9 @@ def test_an_unknown_optimiser_is_refused_by_name(tensors):
 @pytest.mark.parametrize("schedule", ["step", "cosine", "none"])
 def test_the_learning_rate_of_every_epoch_follows_the_schedule(tensors, schedule):
     lr, epochs = 0.05, 7
-    config = training.TrainConfig(model="linear", optimizer="sgd", lr=lr, epochs=epochs, batch_size=256,
-                                  scheduler=schedule)
+    config = training.TrainConfig(
+        model="linear", optimizer="sgd", lr=lr, epochs=epochs, batch_size=256, scheduler=schedule
+    )
     seen = [m.lr for m in training.train(config, tensors).history]
     step = max(1, epochs // 3)  # a third of the run, then x0.3
     expected = {
@@ -61,8 +66,9 @@ def test_the_learning_rate_of_every_epoch_follows_the_schedule(tensors, schedule
 
 def test_weight_decay_shrinks_the_weights(tensors):
     def trained(decay: float) -> torch.nn.Module:
-        config = training.TrainConfig(model="linear", optimizer="sgd", lr=0.05, weight_decay=decay, epochs=3,
-                                      batch_size=64)
+        config = training.TrainConfig(
+            model="linear", optimizer="sgd", lr=0.05, weight_decay=decay, epochs=3, batch_size=64
+        )
         return training.train(config, tensors).model
 
     plain, decayed = weight_norm(trained(0.0)), weight_norm(trained(0.05))
@@ -117,7 +123,10 @@ def test_downloaded_weights_upload_into_the_same_network(tensors, model_name):
     raw = weights.weights_bytes(result.model)
     loaded = weights.load_weights(raw, model_name, dropout=0.2)
     result.model.eval()
-    np.testing.assert_array_equal(inference.predict_proba(loaded, tensors.X_val[:32].numpy()),
-                                  inference.predict_proba(result.model, tensors.X_val[:32].numpy()))
+    np.testing.assert_array_equal(
+        inference.predict_proba(loaded, tensors.X_val[:32].numpy()),
+        inference.predict_proba(result.model, tensors.X_val[:32].numpy()),
+    )
     assert training.evaluate(loaded, tensors.X_val, tensors.y_val) == pytest.approx(
-        (result.final.val_loss, result.final.val_error_pct))
+        (result.final.val_loss, result.final.val_error_pct)
+    )

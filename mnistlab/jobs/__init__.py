@@ -3,7 +3,8 @@ it, read its result. One interface, two executors: ``LocalExecutor`` (threads in
 default) and ``RayExecutor`` (when ``MNISTLAB_RAY_ADDRESS`` is ``ray://host:10001`` or ``local``).
 
     from mnistlab import jobs
-    job = jobs.executor().submit(jobs.KINDS["train"], {"config": {"model": "linear", "epochs": 1}}, "student-1")
+    config = {"model": "linear", "epochs": 1}
+    job = jobs.executor().submit(jobs.KINDS["train"], {"config": config}, "student-1")
     job.status().state, job.events(), job.stop(), job.result()
 """
 
@@ -17,8 +18,19 @@ from mnistlab.jobs.kinds import KINDS
 from mnistlab.jobs.local import LocalExecutor
 from mnistlab.jobs.scheduler import Executor
 
-__all__ = ["KINDS", "Event", "Executor", "Job", "JobKind", "LocalExecutor", "State", "Status", "Stopped",
-           "executor", "make_executor"]
+__all__ = [
+    "KINDS",
+    "Event",
+    "Executor",
+    "Job",
+    "JobKind",
+    "LocalExecutor",
+    "State",
+    "Status",
+    "Stopped",
+    "executor",
+    "make_executor",
+]
 
 _lock = threading.Lock()
 _executor: Executor | None = None

@@ -24,7 +24,7 @@ import mnistlab
 from mnistlab.jobs.job import PLACEMENT, Event, Job, JobKind, State, failure_reason
 from mnistlab.jobs.scheduler import Executor
 
-STOP_POLL_S = 0.1     # how stale a worker's view of the stop flag may be
+STOP_POLL_S = 0.1  # how stale a worker's view of the stop flag may be
 PROGRESS_POLL_S = 0.1
 
 
@@ -57,18 +57,19 @@ class Board:
 def run_kind(kind: JobKind, params: dict, job_id: str, board) -> Any:
     node = f"{socket.gethostname()} ({ray.util.get_node_ip_address()})"
     board.report.remote(job_id, Event(PLACEMENT, values={"node": node, "device": "cpu"}))
-    checked = {"at": 0.0, "stop": False}
+    checked_at, stop = 0.0, False
 
     def should_stop() -> bool:
+        nonlocal checked_at, stop
         now = time.monotonic()
-        if not checked["stop"] and now - checked["at"] > STOP_POLL_S:
-            checked["stop"], checked["at"] = ray.get(board.stop_requested.remote(job_id)), now
-        return checked["stop"]
+        if not stop and now - checked_at > STOP_POLL_S:
+            stop, checked_at = ray.get(board.stop_requested.remote(job_id)), now
+        return stop
 
     result = kind.work(params, lambda event: board.report.remote(job_id, event), should_stop)
     # Calls from one caller run in order: once this returns, every event above is on the board.
     ray.get(board.stop_requested.remote(job_id))
-    return result, checked["stop"]  # stopped only if the work saw the flag
+    return result, stop  # stopped only if the work saw the flag
 
 
 class RayExecutor(Executor):
@@ -82,27 +83,40 @@ class RayExecutor(Executor):
             if address == "local":
                 cpus = num_cpus or int(os.environ.get("MNISTLAB_RAY_CPUS", "2"))
                 root = str(Path(mnistlab.__file__).resolve().parents[1])
-                ray.init(num_cpus=cpus, include_dashboard=False, logging_level=logging.WARNING,
-                         object_store_memory=256 * 2**20, runtime_env={"env_vars": {"PYTHONPATH": root}})
+                ray.init(
+                    num_cpus=cpus,
+                    include_dashboard=False,
+                    logging_level=logging.WARNING,
+                    object_store_memory=256 * 2**20,
+                    runtime_env={"env_vars": {"PYTHONPATH": root}},
+                )
             else:  # the cluster's workers get this checkout of the package; its dependencies must be there
-                ray.init(address=address, logging_level=logging.WARNING,
-                         runtime_env={"py_modules": [str(Path(mnistlab.__file__).resolve().parent)]})
+                ray.init(
+                    address=address,
+                    logging_level=logging.WARNING,
+                    runtime_env={"py_modules": [str(Path(mnistlab.__file__).resolve().parent)]},
+                )
         resources = ray.cluster_resources()
         self.cpus, self.gpus = int(resources.get("CPU", 1)), int(resources.get("GPU", 0))
-        self.board = Board.remote()
+        self.board = Board.remote()  # type: ignore[attr-defined]  # ray.remote's stubs keep the plain class
 
     def limit(self, kind: str, resource: str) -> int:
         return max(1, self.gpus if resource == "gpu" else self.cpus)
 
     def devices(self) -> dict[str, str | None]:
-        return {"cpu": None, "cuda": None if self.gpus else "no GPU in the Ray cluster",
-                "mps": "not offered by the Ray executor"}
+        return {
+            "cpu": None,
+            "cuda": None if self.gpus else "no GPU in the Ray cluster",
+            "mps": "not offered by the Ray executor",
+        }
 
     def execute(self, job: Job) -> tuple[State, Any, str | None]:
         gpu = job.kind.resource(job.params) == "gpu"
         if gpu and not self.gpus:
             return State.FAILED, None, "no GPU in the Ray cluster"
-        ref = run_kind.options(num_cpus=1, num_gpus=1 if gpu else 0).remote(job.kind, job.params, job.id, self.board)
+        ref = run_kind.options(num_cpus=1, num_gpus=1 if gpu else 0).remote(
+            job.kind, job.params, job.id, self.board
+        )
         stop_sent = False
         while True:
             ready, _ = ray.wait([ref], timeout=PROGRESS_POLL_S)

@@ -32,6 +32,7 @@ class JobKind:
 @dataclass(frozen=True)
 class Event:
     """One progress step, as the page draws it: a batch, an epoch, a candidate, a timing point."""
+
     step: str
     fraction: float | None = None
     message: str = ""
@@ -60,9 +61,9 @@ class State(enum.Enum):
 @dataclass(frozen=True)
 class Status:
     state: State
-    position: int | None          # 1 = next to start; None unless queued
-    reason: str | None            # why it failed (or was stopped before it started)
-    fraction: float | None        # the latest event's progress
+    position: int | None  # 1 = next to start; None unless queued
+    reason: str | None  # why it failed (or was stopped before it started)
+    fraction: float | None  # the latest event's progress
     message: str
     executor: str
     node: str | None
@@ -110,9 +111,17 @@ class Job:
             start = self._started_at or self.submitted_at
             end = self._ended_at or time.monotonic()
             state = self._state
-        return Status(state, self.queue_position(self) if state is State.QUEUED else None, self._reason,
-                      last.fraction if last else None, last.message if last else "", self.executor,
-                      self.placement.get("node"), self.placement.get("device"), end - start)
+        return Status(
+            state,
+            self.queue_position(self) if state is State.QUEUED else None,
+            self._reason,
+            last.fraction if last else None,
+            last.message if last else "",
+            self.executor,
+            self.placement.get("node"),
+            self.placement.get("device"),
+            end - start,
+        )
 
     def events(self, since: int = 0) -> list[Event]:
         """Events from index ``since`` on: a fragment keeps its count and asks only for the new ones."""

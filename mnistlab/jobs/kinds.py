@@ -26,7 +26,7 @@ from mnistlab.models import classic, devices, knn, mlp_epochs, training, weights
 _load_lock = threading.RLock()  # re-entrant: one loader calls another
 
 
-_loaded: list = []   # every loader's cache, for forget_loaded()
+_loaded: list = []  # every loader's cache, for forget_loaded()
 
 
 def forget_loaded() -> None:
@@ -45,6 +45,7 @@ def _once(func):
     def wrapper(*args):
         with _load_lock:
             return cached(*args)
+
     return wrapper
 
 
@@ -72,10 +73,13 @@ def full_tensors(name: str, device: str) -> problems.TensorData:
 
 
 def _first(split: problems.Split, n_train: int | None, n_test: int | None = None) -> problems.Split:
-    return problems.Split(split.X_train[:n_train], split.y_train[:n_train], split.X_test[:n_test], split.y_test[:n_test])
+    return problems.Split(
+        split.X_train[:n_train], split.y_train[:n_train], split.X_test[:n_test], split.y_test[:n_test]
+    )
 
 
 # --- training ---------------------------------------------------------------------------
+
 
 def train_resource(params: dict) -> str:
     return "gpu" if params["config"].get("device", "cpu") == "cuda" else "cpu"
@@ -97,18 +101,44 @@ def train_work(params: dict, report: Report, should_stop: ShouldStop) -> trainin
     result = training.new_result(config, model)
 
     def on_loss(epochs_done: float, running_loss: float) -> None:
-        report(Event("batch", epochs_done / config.epochs, f"epoch {epochs_done:.2f}: loss {running_loss:.4f}",
-                     {"epoch": epochs_done, "train_loss": running_loss}))
+        report(
+            Event(
+                "batch",
+                epochs_done / config.epochs,
+                f"epoch {epochs_done:.2f}: loss {running_loss:.4f}",
+                {"epoch": epochs_done, "train_loss": running_loss},
+            )
+        )
 
     def on_epoch(m: training.EpochMetrics, _) -> None:
-        report(Event("epoch", m.epoch / config.epochs, f"epoch {m.epoch}: test error {m.val_error_pct:.2f} %",
-                     asdict(m)))
+        report(
+            Event(
+                "epoch",
+                m.epoch / config.epochs,
+                f"epoch {m.epoch}: test error {m.val_error_pct:.2f} %",
+                asdict(m),
+            )
+        )
         # The page draws the network's filters and feature maps as it learns.
-        report(Event(SNAPSHOT, values={"epoch": m.epoch, "state": {
-            k: v.detach().cpu().clone() for k, v in result.model.state_dict().items()}}))
+        report(
+            Event(
+                SNAPSHOT,
+                values={
+                    "epoch": m.epoch,
+                    "state": {k: v.detach().cpu().clone() for k, v in result.model.state_dict().items()},
+                },
+            )
+        )
 
-    training.train(config, data, on_epoch=on_epoch, should_stop=should_stop, result=result,
-                   on_loss=on_loss, loss_every=params.get("loss_every", 20))
+    training.train(
+        config,
+        data,
+        on_epoch=on_epoch,
+        should_stop=should_stop,
+        result=result,
+        on_loss=on_loss,
+        loss_every=params.get("loss_every", 20),
+    )
     result.model = result.model.cpu()  # the handle may live on a machine without this GPU
     return result
 
@@ -122,6 +152,7 @@ def _device_name(device) -> str:
 
 
 # --- cross-validation grids ----------------------------------------------------------------
+
 
 @contextlib.contextmanager
 def stoppable(model, should_stop: ShouldStop):
@@ -153,9 +184,13 @@ def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     params: dataset, pair, features ("2d" or "784"), family, grid ({name: [values]}), n_train,
     refit (fit the best candidate on the n_train images and score it on the test set)."""
     features, family = params.get("features", "2d"), params["family"]
-    problem = binary_problem(params.get("dataset", "mnist"), tuple(params.get("pair", problems.DEFAULT_PAIR)), features)
-    X, y = problem.X_train[:params.get("n_train")], problem.y_train[:params.get("n_train")]
-    estimator = classic.ModelChoice(family=family).build() if features == "2d" else classic.estimator_784(family)
+    problem = binary_problem(
+        params.get("dataset", "mnist"), tuple(params.get("pair", problems.DEFAULT_PAIR)), features
+    )
+    X, y = problem.X_train[: params.get("n_train")], problem.y_train[: params.get("n_train")]
+    estimator = (
+        classic.ModelChoice(family=family).build() if features == "2d" else classic.estimator_784(family)
+    )
     candidates = list(ParameterGrid(params["grid"]))
     errors = [float("nan")] * len(candidates)
     folds = list(StratifiedKFold(classic.CV_FOLDS).split(X, y))
@@ -171,11 +206,23 @@ def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
             except Stopped:
                 return out
             accuracy.append(model.score(X[val_idx], y[val_idx]))
-            report(Event("fold", (i + len(accuracy) / len(folds)) / len(candidates),
-                         f"{candidate}: fold {len(accuracy)}/{len(folds)}", {"index": i, "fold": len(accuracy)}))
+            report(
+                Event(
+                    "fold",
+                    (i + len(accuracy) / len(folds)) / len(candidates),
+                    f"{candidate}: fold {len(accuracy)}/{len(folds)}",
+                    {"index": i, "fold": len(accuracy)},
+                )
+            )
         errors[i] = float(100 - 100 * np.mean(accuracy))
-        report(Event("candidate", (i + 1) / len(candidates), f"{candidate} -> {errors[i]:.2f} %",
-                     {"index": i, "params": candidate, "cv_error_pct": errors[i]}))
+        report(
+            Event(
+                "candidate",
+                (i + 1) / len(candidates),
+                f"{candidate} -> {errors[i]:.2f} %",
+                {"index": i, "params": candidate, "cv_error_pct": errors[i]},
+            )
+        )
     out["complete"] = True
     if params.get("refit") and not should_stop():
         best = classic.GridResult(candidates, errors, True).best_params
@@ -189,13 +236,16 @@ def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     return out
 
 
-QUERY_BLOCK = 500   # validation images searched between two looks at the stop flag (~0.2 s each)
+QUERY_BLOCK = 500  # validation images searched between two looks at the stop flag (~0.2 s each)
 
 
 def knn_cv_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     """Exercise 2.6's k-NN curve over K (all 784 pixels): ``knn.cv_curve``'s folds and votes, with the
-    search in blocks of queries so a Stop does not wait for a whole fold. params: dataset, pair, n_train, ks."""
-    problem = binary_problem(params.get("dataset", "mnist"), tuple(params.get("pair", problems.DEFAULT_PAIR)), "784")
+    search in blocks of queries so a Stop does not wait for a whole fold.
+    params: dataset, pair, n_train, ks."""
+    problem = binary_problem(
+        params.get("dataset", "mnist"), tuple(params.get("pair", problems.DEFAULT_PAIR)), "784"
+    )
     n = params.get("n_train")
     X, ks = problem.X_train[:n], tuple(params.get("ks", classic.KNN_KS))
     classes, labels = np.unique(problem.y_train[:n], return_inverse=True)
@@ -207,7 +257,7 @@ def knn_cv_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
         for s in range(0, len(va), QUERY_BLOCK):
             if should_stop():
                 return {"curve": None}
-            neighbours.append(index.kneighbors(X[va[s:s + QUERY_BLOCK]])[1])
+            neighbours.append(index.kneighbors(X[va[s : s + QUERY_BLOCK]])[1])
         votes = knn.votes_for_every_k(labels[tr][np.concatenate(neighbours)], ks, len(classes))
         for k, pred in votes.items():
             errors[k].append(100 * np.mean(pred != labels[va]))
@@ -218,15 +268,27 @@ def knn_cv_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
 def knn_timing_work(params: dict, report: Report, should_stop: ShouldStop) -> list[knn.TimingPoint]:
     """Exercise 3.2's curve, point by point. params: dataset, sizes, backends, k, n_test."""
     s = _first(ten_classes(params.get("dataset", "mnist")), None, params.get("n_test"))
-    steps = [(n, b) for n in params.get("sizes", knn.TRAIN_SIZES) for b in params.get("backends", list(knn.BACKENDS))]
+    steps = [
+        (n, b)
+        for n in params.get("sizes", knn.TRAIN_SIZES)
+        for b in params.get("backends", list(knn.BACKENDS))
+    ]
     points = []
     for i, (n_train, backend) in enumerate(steps):
         if should_stop():
             break
-        point = knn.timing_point(backend, n_train, params.get("k", 1), s.X_train, s.y_train, s.X_test, s.y_test)
+        point = knn.timing_point(
+            backend, n_train, params.get("k", 1), s.X_train, s.y_train, s.X_test, s.y_test
+        )
         points.append(point)
-        report(Event("point", (i + 1) / len(steps), f"{backend}, {n_train} images: {point.predict_s:.2f} s",
-                     asdict(point)))
+        report(
+            Event(
+                "point",
+                (i + 1) / len(steps),
+                f"{backend}, {n_train} images: {point.predict_s:.2f} s",
+                asdict(point),
+            )
+        )
     return points
 
 
@@ -252,8 +314,14 @@ def mlp_epochs_work(params: dict, report: Report, should_stop: ShouldStop) -> di
         except Stopped:
             log.stopped = True
             break
-        report(Event("epoch", None, f"epoch {len(log.losses)}: loss {loss:.4f}",
-                     {"epoch": len(log.losses), "train_loss": loss, "seconds": time.perf_counter() - start}))
+        report(
+            Event(
+                "epoch",
+                None,
+                f"epoch {len(log.losses)}: loss {loss:.4f}",
+                {"epoch": len(log.losses), "train_loss": loss, "seconds": time.perf_counter() - start},
+            )
+        )
         if mlp_epochs.has_converged(log.losses, model):
             log.converged = True
             break
@@ -262,6 +330,7 @@ def mlp_epochs_work(params: dict, report: Report, should_stop: ShouldStop) -> di
 
 
 # --- the command line's long commands (python -m mnistlab ... --ray ADDRESS) ----------------
+
 
 def _progress_events(report: Report):
     return lambda message, fraction=None: report(Event("progress", fraction, message))
@@ -273,29 +342,37 @@ def bench_train_work(params: dict, report: Report, should_stop: ShouldStop) -> d
 
     device = devices.resolve_device(params.get("device", "cpu"))
     report(Event(PLACEMENT, values={"device": _device_name(device)}))
-    return bench.bench_train(dataset(params.get("dataset", "mnist")), repeats=params.get("repeats", 3),
-                             device=params.get("device", "cpu"), model_name=params.get("model", "mlp"),
-                             progress=_progress_events(report))
+    return bench.bench_train(
+        dataset(params.get("dataset", "mnist")),
+        repeats=params.get("repeats", 3),
+        device=params.get("device", "cpu"),
+        model_name=params.get("model", "mlp"),
+        progress=_progress_events(report),
+    )
 
 
 def reproduce_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     """``reproduce`` where the executor runs it. params: dataset, parts."""
     from mnistlab.tools import reproduce
 
-    return reproduce.reproduce(dataset(params.get("dataset", "mnist")), list(params["parts"]),
-                               _progress_events(report))
+    return reproduce.reproduce(
+        dataset(params.get("dataset", "mnist")), list(params["parts"]), _progress_events(report)
+    )
 
 
 def _device_resource(params: dict) -> str:
     return "gpu" if params.get("device", "cpu") == "cuda" else "cpu"
 
 
-KINDS: dict[str, JobKind] = {kind.name: kind for kind in (
-    JobKind("train", train_work, train_resource, "a PyTorch network, batch by batch"),
-    JobKind("cv_grid", cv_grid_work, description="a 5-fold CV grid (two PCA components or 784 pixels)"),
-    JobKind("knn_cv", knn_cv_work, description="5-fold CV of k-NN over K, 784 pixels"),
-    JobKind("knn_timing", knn_timing_work, description="k-NN fit and predict times by training size"),
-    JobKind("mlp_epochs", mlp_epochs_work, description="the ten-class MLP, epoch by epoch"),
-    JobKind("bench_train", bench_train_work, _device_resource, "the training benchmark"),
-    JobKind("reproduce", reproduce_work, description="the notebook's results, recomputed"),
-)}
+KINDS: dict[str, JobKind] = {
+    kind.name: kind
+    for kind in (
+        JobKind("train", train_work, train_resource, "a PyTorch network, batch by batch"),
+        JobKind("cv_grid", cv_grid_work, description="a 5-fold CV grid (two PCA components or 784 pixels)"),
+        JobKind("knn_cv", knn_cv_work, description="5-fold CV of k-NN over K, 784 pixels"),
+        JobKind("knn_timing", knn_timing_work, description="k-NN fit and predict times by training size"),
+        JobKind("mlp_epochs", mlp_epochs_work, description="the ten-class MLP, epoch by epoch"),
+        JobKind("bench_train", bench_train_work, _device_resource, "the training benchmark"),
+        JobKind("reproduce", reproduce_work, description="the notebook's results, recomputed"),
+    )
+}

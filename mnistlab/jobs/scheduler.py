@@ -52,7 +52,7 @@ class Executor:
             if job not in self._queue:
                 return None
             key = self._key(job)
-            return 1 + sum(1 for j in self._queue[:self._queue.index(job)] if self._key(j) == key)
+            return 1 + sum(1 for j in self._queue[: self._queue.index(job)] if self._key(j) == key)
 
     def jobs(self) -> list[Job]:
         with self._lock:

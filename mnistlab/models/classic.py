@@ -20,33 +20,46 @@ from mnistlab.models import metrics
 # The notebook's grids (exercises 2.2, 2.4, 2.5).
 LOGREG_GRID = {"C": [100, 10, 1, 0.1, 0.01, 0.001, 0.0001]}
 POLY_GRID = {"lr__C": [10000, 1000, 100, 10, 1, 0.1, 0.01, 0.001, 0.0001], "poly__degree": [1, 2, 3, 4, 5, 6]}
-MLP_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000], "hidden_layer_sizes": [(20,)],
-            "alpha": [100, 1, 0.01, 0.0001]}
+MLP_GRID = {
+    "activation": ["relu", "tanh"],
+    "max_iter": [2000, 4000],
+    "hidden_layer_sizes": [(20,)],
+    "alpha": [100, 1, 0.01, 0.0001],
+}
 CV_FOLDS = 5
 
 
 # --- models ---------------------------------------------------------------------------
+
 
 def logistic(C: float = 1.0) -> LogisticRegression:
     return LogisticRegression(C=C, max_iter=250, tol=1e-3)
 
 
 def polynomial_logistic(degree: int = 2, C: float = 1.0) -> Pipeline:
-    return Pipeline([("poly", PolynomialFeatures(degree)), ("scaler", StandardScaler()),
-                     ("lr", LogisticRegression(C=C, max_iter=500, tol=1e-3))])
+    return Pipeline(
+        [
+            ("poly", PolynomialFeatures(degree)),
+            ("scaler", StandardScaler()),
+            ("lr", LogisticRegression(C=C, max_iter=500, tol=1e-3)),
+        ]
+    )
 
 
-def mlp(hidden: int = 20, activation: str = "relu", alpha: float = 1e-4, max_iter: int = 2000,
-        seed: int = 0) -> MLPClassifier:
+def mlp(
+    hidden: int = 20, activation: str = "relu", alpha: float = 1e-4, max_iter: int = 2000, seed: int = 0
+) -> MLPClassifier:
     # A fixed seed: the same knobs always draw the same map.
-    return MLPClassifier(hidden_layer_sizes=(hidden,), activation=activation, alpha=alpha,
-                         max_iter=max_iter, random_state=seed)
+    return MLPClassifier(
+        hidden_layer_sizes=(hidden,), activation=activation, alpha=alpha, max_iter=max_iter, random_state=seed
+    )
 
 
 @dataclass(frozen=True)
 class ModelChoice:
     """What the playground's knobs describe; hashable, so it is also a cache key."""
-    family: str = "logistic"          # logistic | poly | mlp
+
+    family: str = "logistic"  # logistic | poly | mlp
     C: float = 1.0
     degree: int = 3
     hidden: int = 20
@@ -70,23 +83,30 @@ class ModelChoice:
             return cls("logistic", C=params["C"])
         if family == "poly":
             return cls("poly", C=params["lr__C"], degree=params["poly__degree"])
-        return cls("mlp", hidden=params["hidden_layer_sizes"][0], activation=params["activation"],
-                   alpha=params["alpha"], max_iter=params["max_iter"])
+        return cls(
+            "mlp",
+            hidden=params["hidden_layer_sizes"][0],
+            activation=params["activation"],
+            alpha=params["alpha"],
+            max_iter=params["max_iter"],
+        )
 
     def describe(self) -> str:
         if self.family == "logistic":
             return f"logistic regression, C={self.C:g}"
         if self.family == "poly":
             return f"polynomial logistic regression, degree {self.degree}, C={self.C:g}"
-        return (f"MLP, one hidden layer of {self.hidden} {self.activation} units, "
-                f"alpha={self.alpha:g}, max_iter={self.max_iter}")
+        return (
+            f"MLP, one hidden layer of {self.hidden} {self.activation} units, "
+            f"alpha={self.alpha:g}, max_iter={self.max_iter}"
+        )
 
 
 @dataclass(frozen=True)
 class Scores:
     train_error_pct: float
     test_error_pct: float
-    test_nll: float          # summed over the test samples
+    test_nll: float  # summed over the test samples
     n_train: int
     n_test: int
     fit_s: float
@@ -98,8 +118,13 @@ def evaluate(model, split: Split, fit_s: float = 0.0) -> Scores:
     return Scores(
         train_error_pct=metrics.error_pct(split.y_train, model.predict(split.X_train)),
         test_error_pct=metrics.error_pct(split.y_test, model.predict(split.X_test)),
-        test_nll=float("nan") if votes else metrics.nll_from_log_proba(split.y_test, safe_log_proba(model, split.X_test)),
-        n_train=len(split.y_train), n_test=len(split.y_test), fit_s=fit_s)
+        test_nll=float("nan")
+        if votes
+        else metrics.nll_from_log_proba(split.y_test, safe_log_proba(model, split.X_test)),
+        n_train=len(split.y_train),
+        n_test=len(split.y_test),
+        fit_s=fit_s,
+    )
 
 
 def safe_log_proba(model, X: np.ndarray) -> np.ndarray:
@@ -116,19 +141,24 @@ def fit(model, split: Split):
 
 # --- probability map ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ProbabilityMap:
-    xs: np.ndarray = field(repr=False)     # (nx,) grid coordinates, component 1
-    ys: np.ndarray = field(repr=False)     # (ny,) component 2
-    p: np.ndarray = field(repr=False)      # (ny, nx) P(class 1) in [0, 1], float32
+    xs: np.ndarray = field(repr=False)  # (nx,) grid coordinates, component 1
+    ys: np.ndarray = field(repr=False)  # (ny,) component 2
+    p: np.ndarray = field(repr=False)  # (ny, nx) P(class 1) in [0, 1], float32
 
 
 def plane_bounds(X: np.ndarray, pad: float = 0.1) -> tuple[float, float, float, float]:
     """The data's extent plus ``pad`` of its size on every side, as in the notebook's map."""
     lo, hi = X.min(axis=0), X.max(axis=0)
     span = hi - lo
-    return float(lo[0] - pad * span[0]), float(hi[0] + pad * span[0]), float(lo[1] - pad * span[1]), \
-        float(hi[1] + pad * span[1])
+    return (
+        float(lo[0] - pad * span[0]),
+        float(hi[0] + pad * span[0]),
+        float(lo[1] - pad * span[1]),
+        float(hi[1] + pad * span[1]),
+    )
 
 
 def probability_map(model, bounds: Sequence[float], resolution: int = 160) -> ProbabilityMap:
@@ -143,10 +173,11 @@ def probability_map(model, bounds: Sequence[float], resolution: int = 160) -> Pr
 
 # --- cross-validation grids -----------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class GridResult:
-    params: list[dict]              # in ParameterGrid order (GridSearchCV's order)
-    cv_error_pct: list[float]       # mean over the folds; NaN where not computed (stopped)
+    params: list[dict]  # in ParameterGrid order (GridSearchCV's order)
+    cv_error_pct: list[float]  # mean over the folds; NaN where not computed (stopped)
     complete: bool
 
     def best_index(self) -> int:
@@ -159,9 +190,16 @@ class GridResult:
         return self.params[self.best_index()]
 
 
-def cv_grid(estimator, grid: Mapping[str, Sequence], X: np.ndarray, y: np.ndarray, folds: int = CV_FOLDS,
-            on_candidate: Callable[[int, int, dict, float], None] | None = None,
-            should_stop: Callable[[], bool] = lambda: False, n_jobs: int | None = None) -> GridResult:
+def cv_grid(
+    estimator,
+    grid: Mapping[str, Sequence],
+    X: np.ndarray,
+    y: np.ndarray,
+    folds: int = CV_FOLDS,
+    on_candidate: Callable[[int, int, dict, float], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    n_jobs: int | None = None,
+) -> GridResult:
     """GridSearchCV's mean test error per candidate, one candidate at a time so the caller can
     show progress and stop. Same folds as GridSearchCV (stratified, unshuffled)."""
     candidates = list(ParameterGrid(dict(grid)))
@@ -180,8 +218,11 @@ def cv_grid(estimator, grid: Mapping[str, Sequence], X: np.ndarray, y: np.ndarra
 # Exercise 2.6: all 784 pixels.
 LOGREG_784_GRID = {"C": [100, 10, 1, 0.1, 0.01]}
 KNN_KS = (1, 3, 5, 7, 9, 11, 13, 15)
-MLP_784_GRID = {"activation": ["relu", "tanh"], "max_iter": [2000, 4000],
-                "hidden_layer_sizes": [(400, 100), (400, 200), (200, 100)]}
+MLP_784_GRID = {
+    "activation": ["relu", "tanh"],
+    "max_iter": [2000, 4000],
+    "hidden_layer_sizes": [(400, 100), (400, 200), (200, 100)],
+}
 
 
 def estimator_784(family: str):

@@ -16,8 +16,12 @@ def test_proba(model, X: np.ndarray, batch: int = 1000) -> np.ndarray:
     from mnistlab.models import inference  # torch only when a torch model is asked
 
     # Batched: the CNN's first feature maps of 10,000 images at once would take about 1 GB.
-    return np.concatenate([inference.predict_proba(model, np.array(X[s:s + batch]))  # writable copies
-                           for s in range(0, len(X), batch)])
+    return np.concatenate(
+        [
+            inference.predict_proba(model, np.array(X[s : s + batch]))  # writable copies
+            for s in range(0, len(X), batch)
+        ]
+    )
 
 
 def confident_mistakes(proba: np.ndarray, y_true: np.ndarray, k: int = 24) -> np.ndarray:
@@ -30,16 +34,22 @@ def confident_mistakes(proba: np.ndarray, y_true: np.ndarray, k: int = 24) -> np
 
 @dataclass(frozen=True)
 class ClassReport:
-    precision: np.ndarray = field(repr=False)   # (classes,)
+    precision: np.ndarray = field(repr=False)  # (classes,)
     recall: np.ndarray = field(repr=False)
     f1: np.ndarray = field(repr=False)
-    support: np.ndarray = field(repr=False)     # test images of each true class
+    support: np.ndarray = field(repr=False)  # test images of each true class
     accuracy: float = 0.0
 
     def rows(self, names) -> list[dict]:
         scores = {"precision": self.precision, "recall": self.recall, "F1": self.f1}
-        rows = [{"class": str(names[c]), **{k: float(v[c]) for k, v in scores.items()},
-                 "test images": int(self.support[c])} for c in range(len(self.support))]
+        rows = [
+            {
+                "class": str(names[c]),
+                **{k: float(v[c]) for k, v in scores.items()},
+                "test images": int(self.support[c]),
+            }
+            for c in range(len(self.support))
+        ]
         n = int(self.support.sum())
         for label, weights in (("macro average", None), ("weighted average", self.support)):
             averages = {k: float(np.average(v, weights=weights)) for k, v in scores.items()}
@@ -64,21 +74,27 @@ def class_report(y_true: np.ndarray, y_pred: np.ndarray, n_classes: int = 10) ->
 @dataclass(frozen=True)
 class Comparison:
     both_right: int
-    only_a: np.ndarray = field(repr=False)      # indices that model A gets right and model B not
+    only_a: np.ndarray = field(repr=False)  # indices that model A gets right and model B not
     only_b: np.ndarray = field(repr=False)
     both_wrong: int = 0
 
     def per_class(self, y_true: np.ndarray, n_classes: int = 10) -> tuple[np.ndarray, np.ndarray]:
         """(only A right, only B right) counted by true class."""
-        return (np.bincount(y_true[self.only_a], minlength=n_classes),
-                np.bincount(y_true[self.only_b], minlength=n_classes))
+        return (
+            np.bincount(y_true[self.only_a], minlength=n_classes),
+            np.bincount(y_true[self.only_b], minlength=n_classes),
+        )
 
 
 def compare(y_true: np.ndarray, pred_a: np.ndarray, pred_b: np.ndarray) -> Comparison:
     """Two models on the same test images: which ones each gets right and the other not."""
     right_a, right_b = pred_a == y_true, pred_b == y_true
-    return Comparison(int((right_a & right_b).sum()), np.flatnonzero(right_a & ~right_b),
-                      np.flatnonzero(right_b & ~right_a), int((~right_a & ~right_b).sum()))
+    return Comparison(
+        int((right_a & right_b).sum()),
+        np.flatnonzero(right_a & ~right_b),
+        np.flatnonzero(right_b & ~right_a),
+        int((~right_a & ~right_b).sum()),
+    )
 
 
 def cell(y_true: np.ndarray, y_pred: np.ndarray, true_class: int, predicted: int) -> np.ndarray:

@@ -14,7 +14,7 @@ from mnistlab.data.problems import SCALE_RANGE
 @dataclass(frozen=True)
 class Prediction:
     label: int
-    proba: np.ndarray = field(repr=False)   # (10,)
+    proba: np.ndarray = field(repr=False)  # (10,)
 
 
 def model_input(image28: np.ndarray, scaler) -> np.ndarray:
@@ -37,6 +37,7 @@ def predict_torch(model: torch.nn.Module, x: np.ndarray) -> Prediction:
 
 
 def neighbour_vote(labels: np.ndarray, n_classes: int = 10) -> Prediction:
-    """The k nearest neighbours' labels as a vote: class shares as probabilities, ties to the smallest class."""
+    """The k nearest neighbours' labels as a vote: class shares as probabilities, ties to the smallest
+    class."""
     shares = np.bincount(np.asarray(labels, dtype=np.intp), minlength=n_classes) / len(labels)
     return Prediction(int(np.argmax(shares)), shares)

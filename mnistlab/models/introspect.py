@@ -17,8 +17,8 @@ from torch import nn
 
 @dataclass(frozen=True)
 class FeatureMap:
-    name: str                                # e.g. "block 1: conv 5x5 + batch-norm + ReLU"
-    maps: np.ndarray = field(repr=False)     # (channels, height, width), or (units, 1, 1) for a dense layer
+    name: str  # e.g. "block 1: conv 5x5 + batch-norm + ReLU"
+    maps: np.ndarray = field(repr=False)  # (channels, height, width), or (units, 1, 1) for a dense layer
 
 
 def _device(model: nn.Module) -> torch.device:
@@ -70,7 +70,8 @@ def feature_maps(model: nn.Module, x: np.ndarray) -> list[FeatureMap]:
         raise TypeError("feature maps need a Sequential network (mnistlab.models.nets)")
     model.eval()
     h = _as_batch(model, x)[:1]
-    out, pending = [], []
+    out: list[FeatureMap] = []
+    pending: list[nn.Module] = []
     layers = list(model)
     for i, layer in enumerate(layers):
         h = layer(h)
@@ -80,8 +81,12 @@ def feature_maps(model: nn.Module, x: np.ndarray) -> list[FeatureMap]:
         follows_pool = i + 1 < len(layers) and isinstance(layers[i + 1], nn.MaxPool2d)
         if isinstance(layer, nn.ReLU | nn.MaxPool2d) and not (isinstance(layer, nn.ReLU) and follows_pool):
             maps = h[0].float().cpu().numpy()
-            out.append(FeatureMap(f"block {len(out) + 1}: {_block_name(pending)}",
-                                  maps if maps.ndim == 3 else maps.reshape(-1, 1, 1)))
+            out.append(
+                FeatureMap(
+                    f"block {len(out) + 1}: {_block_name(pending)}",
+                    maps if maps.ndim == 3 else maps.reshape(-1, 1, 1),
+                )
+            )
             pending = []
     return out
 
@@ -97,8 +102,9 @@ def saliency(model: nn.Module, x: np.ndarray, target: int) -> np.ndarray:
     return (grad * inp).detach()[0].float().cpu().numpy()
 
 
-def occlusion(model: nn.Module, x: np.ndarray, target: int, patch: int = 4,
-              blank: float = -0.5) -> np.ndarray:
+def occlusion(
+    model: nn.Module, x: np.ndarray, target: int, patch: int = 4, blank: float = -0.5
+) -> np.ndarray:
     """How much the class's probability drops when a patch x patch square is blanked, (28, 28)."""
     model.eval()
     image = np.asarray(x, dtype=np.float32).reshape(28, 28)
@@ -107,7 +113,7 @@ def occlusion(model: nn.Module, x: np.ndarray, target: int, patch: int = 4,
     for r in starts:
         for c in starts:
             hidden = image.copy()
-            hidden[r:r + patch, c:c + patch] = blank
+            hidden[r : r + patch, c : c + patch] = blank
             batch.append(hidden.ravel())
     with torch.no_grad():
         p = torch.softmax(model(_as_batch(model, np.stack([image.ravel(), *batch]))), 1)[:, target]
@@ -124,7 +130,7 @@ def last_hidden(model: nn.Module, X: np.ndarray, batch: int = 2000) -> np.ndarra
     hook = last.register_forward_hook(lambda _m, inputs, _out: seen.append(inputs[0].float().cpu()))
     try:
         for s in range(0, len(X), batch):
-            model(_as_batch(model, X[s:s + batch]))
+            model(_as_batch(model, X[s : s + batch]))
     finally:
         hook.remove()
     return torch.cat(seen).numpy()

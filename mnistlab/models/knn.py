@@ -21,13 +21,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neighbors import KNeighborsClassifier
 
-RERANK_EXTRA = 8   # candidates beyond k that are re-ranked exactly in every case
+RERANK_EXTRA = 8  # candidates beyond k that are re-ranked exactly in every case
 UNIT_ROUNDOFF = {torch.bfloat16: 2.0**-8, torch.float32: 2.0**-24}
 FIRST_PASSES = ("auto", "bfloat16", "float32")
 
@@ -104,8 +105,13 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
     # and not worth showing (see classic.evaluate).
     proba_are_votes = True
 
-    def __init__(self, n_neighbors: int = 1, chunk_mb: float | None = None, device: str = "cpu",
-                 first_pass: str = "auto"):
+    def __init__(
+        self,
+        n_neighbors: int = 1,
+        chunk_mb: float | None = None,
+        device: str = "cpu",
+        first_pass: str = "auto",
+    ):
         self.n_neighbors = n_neighbors
         self.chunk_mb = chunk_mb
         self.device = device
@@ -126,9 +132,9 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         self.scorer_ = torch.empty(n, dim + 2, dtype=self.dtype_, device=dev)
         sq_norms = torch.empty(n, dtype=torch.float64, device=dev)
         for s in range(0, n, 8192):  # in blocks: no float64 copy of the whole training set
-            centred = self.train_[s:s + 8192] - mean
-            sq_norms[s:s + 8192] = (centred.double() ** 2).sum(1)
-            self.scorer_[s:s + 8192, :dim] = -2 * centred
+            centred = self.train_[s : s + 8192] - mean
+            sq_norms[s : s + 8192] = (centred.double() ** 2).sum(1)
+            self.scorer_[s : s + 8192, :dim] = -2 * centred
         self.max_norm_ = float(sq_norms.max()) ** 0.5 if n else 0.0
         hi = sq_norms.to(self.dtype_)
         self.scorer_[:, dim] = hi
@@ -147,7 +153,9 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         dist, idx = [], []
         rows = self.chunk_rows()
         for start in range(0, len(Q), rows):  # float64 queries one chunk at a time: bounded memory
-            q64 = torch.tensor(np.asarray(Q[start:start + rows], dtype=np.float64), device=self.train_.device)
+            q64 = torch.tensor(
+                np.asarray(Q[start : start + rows], dtype=np.float64), device=self.train_.device
+            )
             d, i = self._search(q64, k)
             dist.append(d)
             idx.append(i)
@@ -176,13 +184,15 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         contested = torch.nonzero(next_score <= threshold).ravel()
         if len(contested):  # rare: more contenders than re-ranked
             cand[contested], exact[contested] = self._every_contender(
-                q64[contested], scores[contested], threshold[contested], m)
+                q64[contested], scores[contested], threshold[contested], m
+            )
         order = torch.argsort(exact, dim=1, stable=True)[:, :k]
         nearest = torch.take_along_dim(exact, order, dim=1)
         return nearest.clamp_min(0).sqrt(), torch.take_along_dim(cand, order, dim=1)
 
-    def _every_contender(self, q64: torch.Tensor, scores: torch.Tensor, threshold: torch.Tensor,
-                         m: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def _every_contender(
+        self, q64: torch.Tensor, scores: torch.Tensor, threshold: torch.Tensor, m: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
         """The m exactly nearest among every point under each row's threshold (a superset of its top m)."""
         # float32 holds every bfloat16 score exactly; the threshold is rounded up, never down.
         limit = torch.nextafter(threshold.float(), torch.tensor(float("inf"), device=threshold.device))
@@ -201,9 +211,10 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         out = torch.empty(cand.shape, dtype=torch.float64, device=q64.device)
         rows = max(1, budget // max(1, cand.shape[1] * self.X_.shape[1]))
         for s in range(0, len(cand), rows):
-            diff = self.train_[cand[s:s + rows]].double() - q64[s:s + rows, None, :]
-            out[s:s + rows] = torch.einsum("ijk,ijk->ij", diff, diff)
+            diff = self.train_[cand[s : s + rows]].double() - q64[s : s + rows, None, :]
+            out[s : s + rows] = torch.einsum("ijk,ijk->ij", diff, diff)
         return out
+
     def predict_proba(self, Q: np.ndarray) -> np.ndarray:
         _, idx = self.kneighbors(Q)
         labels = np.searchsorted(self.classes_, self.y_[idx])
@@ -216,8 +227,9 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(Q), axis=1)]
 
 
-def votes_for_every_k(neighbour_labels: np.ndarray, ks: Sequence[int],
-                      n_classes: int) -> dict[int, np.ndarray]:
+def votes_for_every_k(
+    neighbour_labels: np.ndarray, ks: Sequence[int], n_classes: int
+) -> dict[int, np.ndarray]:
     """Predictions for several K from one neighbour list (nearest first): one search serves a CV curve."""
     out = {}
     counts = np.zeros((len(neighbour_labels), n_classes))
@@ -234,7 +246,15 @@ def sklearn_knn(n_neighbors: int = 1) -> KNeighborsClassifier:
     return KNeighborsClassifier(n_neighbors=n_neighbors, algorithm="brute")
 
 
-BACKENDS: dict[str, Callable[[int], object]] = {"mnistlab": ExactKNN, "scikit-learn": sklearn_knn}
+class Classifier(Protocol):
+    """What the timing curves need of a back-end: scikit-learn's fit and predict."""
+
+    def fit(self, X: np.ndarray, y: np.ndarray) -> Any: ...
+
+    def predict(self, Q: np.ndarray) -> np.ndarray: ...
+
+
+BACKENDS: dict[str, Callable[[int], Classifier]] = {"mnistlab": ExactKNN, "scikit-learn": sklearn_knn}
 if torch.cuda.is_available():  # the timing curves' third back-end, only where there is a GPU
     BACKENDS["mnistlab on GPU"] = functools.partial(ExactKNN, device="cuda")
 
@@ -264,18 +284,22 @@ def timing_point(backend: str, n_train: int, k: int, X_train, y_train, X_test, y
 TRAIN_SIZES = (250, 500, 1000, 2000, 5000, 10000, 25000, 60000)
 
 
-def cv_curve(X: np.ndarray, y: np.ndarray, ks: Sequence[int], folds: int = 5,
-             on_fold: Callable[[int, int], None] | None = None) -> dict[int, float]:
+def cv_curve(
+    X: np.ndarray,
+    y: np.ndarray,
+    ks: Sequence[int],
+    folds: int = 5,
+    on_fold: Callable[[int, int], None] | None = None,
+) -> dict[int, float]:
     """Mean 5-fold CV error (%) for every K from one neighbour search per fold (GridSearchCV's folds)."""
     from sklearn.model_selection import StratifiedKFold
 
     classes, labels = np.unique(y, return_inverse=True)
-    errors = {k: [] for k in ks}
+    errors: dict[int, list[float]] = {k: [] for k in ks}
     for i, (tr, va) in enumerate(StratifiedKFold(folds).split(X, labels)):
         _, idx = ExactKNN(max(ks)).fit(X[tr], labels[tr]).kneighbors(X[va])
         for k, pred in votes_for_every_k(labels[tr][idx], ks, len(classes)).items():
-            errors[k].append(100 * np.mean(pred != labels[va]))
+            errors[k].append(float(100 * np.mean(pred != labels[va])))
         if on_fold:
             on_fold(i + 1, folds)
     return {k: float(np.mean(v)) for k, v in errors.items()}
-

@@ -36,9 +36,13 @@ class EpochLog:
     order: np.ndarray | None = None  # the data's order after the last epoch's shuffle, as fit() keeps it
 
 
-def notebook_mlp(hidden=(200, 100), activation: str = "relu", max_iter: int = 2000, seed: int = 0) -> MLPClassifier:
+def notebook_mlp(
+    hidden=(200, 100), activation: str = "relu", max_iter: int = 2000, seed: int = 0
+) -> MLPClassifier:
     """Exercise 3.4's network (a fixed seed so reruns agree)."""
-    return MLPClassifier(hidden_layer_sizes=hidden, activation=activation, max_iter=max_iter, random_state=seed)
+    return MLPClassifier(
+        hidden_layer_sizes=hidden, activation=activation, max_iter=max_iter, random_state=seed
+    )
 
 
 class _RecordedShuffles(np.random.RandomState):
@@ -60,8 +64,9 @@ def _one_generator(model: MLPClassifier) -> _RecordedShuffles:
     return model.random_state
 
 
-def train_one_epoch(model: MLPClassifier, X: np.ndarray, y: np.ndarray, log: EpochLog,
-                    classes: np.ndarray | None = None) -> float:
+def train_one_epoch(
+    model: MLPClassifier, X: np.ndarray, y: np.ndarray, log: EpochLog, classes: np.ndarray | None = None
+) -> float:
     generator = _one_generator(model)
     if log.order is None or len(log.order) != len(y):
         log.order = np.arange(len(y))
@@ -86,9 +91,14 @@ def has_converged(losses: list[float], model: MLPClassifier) -> bool:
     return count > model.n_iter_no_change
 
 
-def fit_by_epoch(model: MLPClassifier, X: np.ndarray, y: np.ndarray, log: EpochLog | None = None,
-                 on_epoch: Callable[[int, EpochLog], None] | None = None,
-                 should_stop: Callable[[], bool] = lambda: False) -> EpochLog:
+def fit_by_epoch(
+    model: MLPClassifier,
+    X: np.ndarray,
+    y: np.ndarray,
+    log: EpochLog | None = None,
+    on_epoch: Callable[[int, EpochLog], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> EpochLog:
     log = log or EpochLog()
     classes = np.unique(y)
     while len(log.losses) < model.max_iter:
@@ -110,5 +120,9 @@ def score(model, X_test: np.ndarray, y_test: np.ndarray) -> dict:
     pred = model.classes_[np.argmax(proba, axis=1)]
     test_s = time.perf_counter() - start
     labels = np.searchsorted(model.classes_, y_test)
-    return {"test_error_pct": metrics.error_pct(y_test, pred), "test_nll": metrics.nll_from_proba(labels, proba),
-            "test_s": test_s, "n_test": len(y_test)}
+    return {
+        "test_error_pct": metrics.error_pct(y_test, pred),
+        "test_nll": metrics.nll_from_proba(labels, proba),
+        "test_s": test_s,
+        "n_test": len(y_test),
+    }

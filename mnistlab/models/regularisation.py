@@ -22,7 +22,7 @@ from mnistlab.models import classic, metrics
 class CSweep:
     Cs: tuple[float, ...]
     test_error_pct: tuple[float, ...]
-    weight_norm: tuple[float, ...]   # Euclidean norm of the coefficients (the intercept is not penalised)
+    weight_norm: tuple[float, ...]  # Euclidean norm of the coefficients (the intercept is not penalised)
 
     def flat_from(self, tolerance_pct: float) -> float:
         """The smallest C from which the test error stays within ``tolerance_pct`` of its value at the

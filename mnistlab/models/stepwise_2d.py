@@ -21,13 +21,13 @@ ACTIVATIONS = {"relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid}
 
 @dataclass(frozen=True)
 class StepConfig:
-    family: str = "logistic"      # logistic | mlp
-    C: float = 1.0                # logistic: inverse regularisation, as scikit-learn's
+    family: str = "logistic"  # logistic | mlp
+    C: float = 1.0  # logistic: inverse regularisation, as scikit-learn's
     hidden: int = 20
     activation: str = "relu"
-    alpha: float = 1e-4           # mlp: L2 penalty, as MLPClassifier's
+    alpha: float = 1e-4  # mlp: L2 penalty, as MLPClassifier's
     lr: float = 0.05
-    batch_size: int = 500         # larger than MLPClassifier's 200: fewer steps, a quicker redraw
+    batch_size: int = 500  # larger than MLPClassifier's 200: fewer steps, a quicker redraw
     seed: int = 0
 
 
@@ -42,6 +42,7 @@ class EpochPoint:
 @dataclass
 class StepRun:
     """A model in training, its weights after every epoch (tiny: a few hundred numbers) and its curves."""
+
     config: StepConfig
     model: nn.Module = field(repr=False)
     optimizer: torch.optim.Optimizer = field(repr=False)
@@ -61,8 +62,9 @@ def build(config: StepConfig) -> nn.Module:
     if config.family == "mlp":
         if config.activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {config.activation!r}; choose from {sorted(ACTIVATIONS)}")
-        return nn.Sequential(nn.Linear(2, config.hidden), ACTIVATIONS[config.activation](),
-                             nn.Linear(config.hidden, 1))
+        return nn.Sequential(
+            nn.Linear(2, config.hidden), ACTIVATIONS[config.activation](), nn.Linear(config.hidden, 1)
+        )
     raise ValueError(f"unknown family {config.family!r}: logistic or mlp")
 
 
@@ -80,7 +82,7 @@ def _snapshot(model: nn.Module) -> dict:
 
 def _penalty(run: StepRun, n: int) -> torch.Tensor:
     weights = [m.weight for m in run.model.modules() if isinstance(m, nn.Linear)]
-    squares = sum((w ** 2).sum() for w in weights)
+    squares = torch.stack([(w**2).sum() for w in weights]).sum()
     per_sample = 1.0 / run.config.C if run.config.family == "logistic" else run.config.alpha
     return per_sample * squares / (2 * n)
 
@@ -90,8 +92,9 @@ def _error_pct(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
         return float(100.0 * ((model(X)[:, 0] > 0).float() != y).float().mean())
 
 
-def step(run: StepRun, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray,
-         y_test: np.ndarray) -> EpochPoint:
+def step(
+    run: StepRun, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndarray, y_test: np.ndarray
+) -> EpochPoint:
     """One epoch: minibatches of a fresh permutation; then the epoch's weights and scores are kept."""
     X = torch.from_numpy(np.array(X_train, dtype=np.float32))  # a copy: the recipe's arrays are read-only
     y = torch.as_tensor(y_train, dtype=torch.float32)
@@ -99,7 +102,7 @@ def step(run: StepRun, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndar
     order = torch.randperm(n, generator=run.generator)
     run.model.train()
     for s in range(0, n, run.config.batch_size):
-        idx = order[s:s + run.config.batch_size]
+        idx = order[s : s + run.config.batch_size]
         logits = run.model(X[idx])[:, 0]
         loss = nn.functional.binary_cross_entropy_with_logits(logits, y[idx]) + _penalty(run, n)
         run.optimizer.zero_grad(set_to_none=True)
@@ -110,9 +113,16 @@ def step(run: StepRun, X_train: np.ndarray, y_train: np.ndarray, X_test: np.ndar
         group["lr"] = run.config.lr / (1 + 0.1 * (run.epochs + 1))
     with torch.no_grad():
         train_loss = float(nn.functional.binary_cross_entropy_with_logits(run.model(X)[:, 0], y))
-    point = EpochPoint(run.epochs + 1, train_loss, _error_pct(run.model, X, y),
-                       _error_pct(run.model, torch.as_tensor(X_test, dtype=torch.float32),
-                                  torch.as_tensor(y_test, dtype=torch.float32)))
+    point = EpochPoint(
+        run.epochs + 1,
+        train_loss,
+        _error_pct(run.model, X, y),
+        _error_pct(
+            run.model,
+            torch.as_tensor(X_test, dtype=torch.float32),
+            torch.as_tensor(y_test, dtype=torch.float32),
+        ),
+    )
     run.history.append(point)
     run.snapshots.append(_snapshot(run.model))
     return point

@@ -24,17 +24,17 @@ SCHEDULERS = ("none", "step", "cosine", "onecycle")
 @dataclass(frozen=True)
 class TrainConfig:
     model: str = "mlp"
-    optimizer: str = "adam"        # gd: full-batch gradient descent with a fixed step (section 5.1)
-    lr: float = 1e-4               # exercise 5.3: Adam, 1e-4, batch 256
+    optimizer: str = "adam"  # gd: full-batch gradient descent with a fixed step (section 5.1)
+    lr: float = 1e-4  # exercise 5.3: Adam, 1e-4, batch 256
     batch_size: int = 256
     epochs: int = 10
     weight_decay: float = 0.0
     dropout: float = 0.0
     scheduler: str = "none"
-    patience: int = 0              # early stopping on the validation loss; 0 = off
+    patience: int = 0  # early stopping on the validation loss; 0 = off
     seed: int = 0
     device: str = "cpu"
-    precision: str = "fp32"        # bf16: mixed precision (autocast), faster on CPUs with AVX512-BF16 and GPUs
+    precision: str = "fp32"  # bf16: mixed precision (autocast), faster on CPUs with AVX512-BF16 and GPUs
 
     def describe(self) -> str:
         batch = "full batch" if self.optimizer == "gd" else f"batch {self.batch_size}"
@@ -72,6 +72,7 @@ class TrainResult:
 
 # --- the loop ---------------------------------------------------------------------------
 
+
 def make_optimizer(config: TrainConfig, params) -> torch.optim.Optimizer:
     wd = config.weight_decay
     if config.optimizer in ("gd", "sgd"):
@@ -95,8 +96,9 @@ def make_scheduler(config: TrainConfig, optimizer, batches_per_epoch: int = 1):
         total = config.epochs * batches_per_epoch + 1
         if total < 4:
             return None
-        return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.lr, total_steps=total,
-                                                   pct_start=max(0.25, 2 / total))
+        return torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=config.lr, total_steps=total, pct_start=max(0.25, 2 / total)
+        )
     if config.scheduler == "step":
         return torch.optim.lr_scheduler.StepLR(optimizer, step_size=max(1, config.epochs // 3), gamma=0.3)
     if config.scheduler == "cosine":
@@ -124,8 +126,9 @@ def eval_batch(device: torch.device) -> int:
 
 
 @torch.no_grad()
-def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int | None = None,
-             precision: str = "fp32") -> tuple[float, float]:
+def evaluate(
+    model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int | None = None, precision: str = "fp32"
+) -> tuple[float, float]:
     """(mean cross-entropy, error %) over the whole set, in eval mode."""
     model.eval()
     batch = batch or eval_batch(X.device)
@@ -134,16 +137,23 @@ def evaluate(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch: int | No
     wrong = torch.zeros((), dtype=torch.long, device=X.device)
     for s in range(0, len(X), batch):
         with autocast(X.device, precision):
-            logits = model(X[s:s + batch]).float()
-        loss_sum += nn.functional.cross_entropy(logits, y[s:s + batch], reduction="sum").double()
-        wrong += (logits.argmax(1) != y[s:s + batch]).sum()
+            logits = model(X[s : s + batch]).float()
+        loss_sum += nn.functional.cross_entropy(logits, y[s : s + batch], reduction="sum").double()
+        wrong += (logits.argmax(1) != y[s : s + batch]).sum()
     return loss_sum.item() / len(X), 100.0 * wrong.item() / len(X)
 
 
-def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetrics, TrainResult], None] | None = None,
-          should_stop: Callable[[], bool] = lambda: False, model: nn.Module | None = None,
-          on_batch: Callable[[int, int], None] | None = None, result: TrainResult | None = None,
-          on_loss: Callable[[float, float], None] | None = None, loss_every: int = 20) -> TrainResult:
+def train(
+    config: TrainConfig,
+    data: TensorData,
+    on_epoch: Callable[[EpochMetrics, TrainResult], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    model: nn.Module | None = None,
+    on_batch: Callable[[int, int], None] | None = None,
+    result: TrainResult | None = None,
+    on_loss: Callable[[float, float], None] | None = None,
+    loss_every: int = 20,
+) -> TrainResult:
     """Train ``config.epochs`` epochs (or until stopped); ``should_stop`` is checked at every batch.
 
     Pass ``result`` (see ``new_result``) to keep the model and history even if the caller is
@@ -154,13 +164,15 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
     device = resolve_device(config.device)
     model = result.model.to(device)
     if device.type == "cuda" and any(isinstance(m, nn.Conv2d) for m in model.modules()):
-        model = model.to(memory_format=torch.channels_last)  # what cuDNN's fastest conv kernels expect
+        # What cuDNN's fastest conv kernels expect (torch's stubs lack the memory_format overload).
+        model = model.to(memory_format=torch.channels_last)  # type: ignore[call-overload]
     optimizer = make_optimizer(config, model.parameters())
     n = len(data.X_train)
     batch = n if config.optimizer == "gd" else config.batch_size
     scheduler = make_scheduler(config, optimizer, (n + batch - 1) // batch)
     generator = torch.Generator(device="cpu").manual_seed(config.seed)
-    best_loss, best_state, stale = float("inf"), None, 0
+    best_loss, stale = float("inf"), 0
+    best_state: dict[str, torch.Tensor] | None = None
     for epoch in range(1, config.epochs + 1):
         synchronize(device)
         start = time.perf_counter()
@@ -172,7 +184,7 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
             if should_stop():
                 result.stopped = True
                 return result
-            idx = order[b * batch:(b + 1) * batch]
+            idx = order[b * batch : (b + 1) * batch]
             with autocast(device, config.precision):
                 logits = model(data.X_train[idx])
             loss = nn.functional.cross_entropy(logits.float(), data.y_train[idx])
@@ -199,8 +211,17 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
         val_loss, val_err = evaluate(model, data.X_val, data.y_val, precision=config.precision)
         synchronize(device)
         others = (train_s - first_batch_s) / (n_batches - 1) if n_batches > 1 else first_batch_s
-        metrics = EpochMetrics(epoch, train_loss, train_err, val_loss, val_err, time.perf_counter() - start,
-                               n / train_s, lr, max(0.0, first_batch_s - others))
+        metrics = EpochMetrics(
+            epoch,
+            train_loss,
+            train_err,
+            val_loss,
+            val_err,
+            time.perf_counter() - start,
+            n / train_s,
+            lr,
+            max(0.0, first_batch_s - others),
+        )
         result.history.append(metrics)
         if on_epoch:
             on_epoch(metrics, result)
@@ -211,6 +232,7 @@ def train(config: TrainConfig, data: TensorData, on_epoch: Callable[[EpochMetric
             else:
                 stale += 1
                 if stale >= config.patience:
+                    assert best_state is not None  # set at the first epoch with a finite validation loss
                     model.load_state_dict(best_state)  # keep the weights of the best validation loss
                     result.early_stopped = True
                     break

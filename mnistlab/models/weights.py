@@ -34,15 +34,19 @@ def load_weights(raw: bytes, model_name: str, dropout: float = 0.0) -> nn.Module
     try:
         state = torch.load(io.BytesIO(raw), map_location="cpu", weights_only=True)
     except Exception as exc:  # torch raises many types for bad or unsafe files
-        raise WeightsError(f"Not a PyTorch weights file that can be loaded safely ({type(exc).__name__}).") from exc
+        raise WeightsError(
+            f"Not a PyTorch weights file that can be loaded safely ({type(exc).__name__})."
+        ) from exc
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise WeightsError("The file does not hold a state dict (a mapping of names to tensors).")
     model = nets.build(model_name, dropout)
     expected = {k: tuple(v.shape) for k, v in model.state_dict().items()}
     got = {k: tuple(v.shape) for k, v in state.items()}
     if expected != got:
-        raise WeightsError(f"These weights do not fit the {model_name} model "
-                           f"(expected {len(expected)} tensors, got {len(got)} with other names or shapes).")
+        raise WeightsError(
+            f"These weights do not fit the {model_name} model "
+            f"(expected {len(expected)} tensors, got {len(got)} with other names or shapes)."
+        )
     model.load_state_dict(state)
     return model
 
@@ -50,11 +54,15 @@ def load_weights(raw: bytes, model_name: str, dropout: float = 0.0) -> nn.Module
 def default_model_path(dataset: str):
     """Named after its settings, so changing them trains a new default instead of loading a stale one."""
     c = DEFAULT_CONFIG
-    return datasets.cache_dir() / f"{dataset}-default-{c.model}-{c.optimizer}-lr{c.lr:g}-b{c.batch_size}-e{c.epochs}.pt"
+    return (
+        datasets.cache_dir()
+        / f"{dataset}-default-{c.model}-{c.optimizer}-lr{c.lr:g}-b{c.batch_size}-e{c.epochs}.pt"
+    )
 
 
-def default_model(dataset: str, split: Split, progress: Progress = quiet,
-                  on_epoch: Callable | None = None) -> tuple[torch.nn.Module, float]:
+def default_model(
+    dataset: str, split: Split, progress: Progress = quiet, on_epoch: Callable | None = None
+) -> tuple[torch.nn.Module, float]:
     """The model every session starts with: trained once per machine, then loaded from the cache.
 
     ``split`` is the scaled float32 split. Returns (model, test error %).
@@ -68,8 +76,14 @@ def default_model(dataset: str, split: Split, progress: Progress = quiet,
         except (WeightsError, OSError):
             progress("The cached default model is damaged; training it again", None)
     progress(f"Training the default model ({DEFAULT_CONFIG.describe()}, {DEFAULT_CONFIG.epochs} epochs)", 0.0)
-    result = training.train(DEFAULT_CONFIG, tensors, on_epoch=lambda m, r: progress(
-        f"epoch {m.epoch}/{DEFAULT_CONFIG.epochs}: test error {m.val_error_pct:.2f} %", m.epoch / DEFAULT_CONFIG.epochs))
+    result = training.train(
+        DEFAULT_CONFIG,
+        tensors,
+        on_epoch=lambda m, r: progress(
+            f"epoch {m.epoch}/{DEFAULT_CONFIG.epochs}: test error {m.val_error_pct:.2f} %",
+            m.epoch / DEFAULT_CONFIG.epochs,
+        ),
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Atomic: several app processes may start on an empty cache; none may read a half-written file.
@@ -78,4 +92,6 @@ def default_model(dataset: str, split: Split, progress: Progress = quiet,
         os.replace(partial, path)
     except OSError:
         pass  # a read-only cache only means training again next time
-    return result.model.eval(), result.final.val_error_pct
+    final = result.final
+    assert final is not None  # nothing stops this training: every epoch ran
+    return result.model.eval(), final.val_error_pct

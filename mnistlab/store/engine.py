@@ -46,24 +46,34 @@ def make_engine(url: str, pool_size: int = 10, max_overflow: int = 40) -> sa.Eng
         path = sqlite_path(url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, pool_size=pool_size, max_overflow=max_overflow,
-                                  connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False})
+        engine = sa.create_engine(
+            url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+        )
         _sqlite_transactions(engine)
         return engine
     connect_args = {"connect_timeout": CONNECT_TIMEOUT_S} if backend == "postgresql" else {}
     # pre_ping: after a database restart the pool's old connections are dead; test before use.
-    return sa.create_engine(url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True,
-                            pool_timeout=30, connect_args=connect_args)
+    return sa.create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        pool_timeout=30,
+        connect_args=connect_args,
+    )
 
 
 def _sqlite_transactions(engine: sa.Engine) -> None:
     @sa.event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None   # SQLAlchemy emits BEGIN itself (below)
+        dbapi_connection.isolation_level = None  # SQLAlchemy emits BEGIN itself (below)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")   # WAL's recommended level: durable across app crashes
+        cursor.execute("PRAGMA synchronous=NORMAL")  # WAL's recommended level: durable across app crashes
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")

@@ -46,8 +46,10 @@ def clean_name(name: str) -> str:
     """
     if not isinstance(name, str):
         raise BadName("A display name must be text.")
-    kept = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
-                   for ch in unicodedata.normalize("NFC", name))
+    kept = "".join(
+        " " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch
+        for ch in unicodedata.normalize("NFC", name)
+    )
     kept = " ".join(kept.split())[:NAME_MAX_CHARS].strip()
     if not kept:
         raise BadName(f"Pick a display name: 1 to {NAME_MAX_CHARS} visible characters.")

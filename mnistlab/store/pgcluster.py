@@ -24,8 +24,10 @@ class ClusterUnavailable(RuntimeError):
 
 def server_bin() -> Path | None:
     """The newest /usr/lib/postgresql/<version>/bin that has initdb and pg_ctl."""
+
     def version(initdb: str) -> tuple[int, ...]:
         return tuple(int(n) for n in re.findall(r"\d+", Path(initdb).parts[-3]))
+
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=version)
     for initdb in reversed(found):
         folder = Path(initdb).parent
@@ -48,10 +50,12 @@ class PrivateCluster:
     """
 
     def __init__(self, durable: bool = True):
-        self.bin = server_bin()
-        if self.bin is None:
-            raise ClusterUnavailable("PostgreSQL server binaries (initdb, pg_ctl) not found; "
-                                     "install Debian's postgresql package.")
+        found = server_bin()
+        if found is None:
+            raise ClusterUnavailable(
+                "PostgreSQL server binaries (initdb, pg_ctl) not found; install Debian's postgresql package."
+            )
+        self.bin: Path = found
         self.durable = durable
         self.port = free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="mnistlab-pg-"))
@@ -73,16 +77,38 @@ class PrivateCluster:
             raise ClusterUnavailable(f"{Path(args[0]).name} failed: {why}")
 
     def init(self) -> PrivateCluster:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "mnistlab", "-A", "trust",
-                  "--no-sync", "--encoding=UTF8", "--locale=C")
+        self._run(
+            str(self.bin / "initdb"),
+            "-D",
+            str(self.data),
+            "-U",
+            "mnistlab",
+            "-A",
+            "trust",
+            "--no-sync",
+            "--encoding=UTF8",
+            "--locale=C",
+        )
         return self
 
     def start(self) -> None:
-        options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
-                   + ("" if self.durable else " -c fsync=off -c synchronous_commit=off"))
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options,
-                  "-l", str(self.folder / "log"),
-                  "-w", "-t", "60", "start", timeout=90)
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c max_connections=200" + (
+            "" if self.durable else " -c fsync=off -c synchronous_commit=off"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.folder / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+            timeout=90,
+        )
 
     def stop(self) -> None:
         if (self.data / "postmaster.pid").exists():

@@ -31,7 +31,7 @@ TASKS = {
     "ten_classes": "Ten classes",
     "cnn": "Ten classes, the CNN",
 }
-MAX_WEIGHTS_BYTES = 8 * 1024 * 1024    # the CNN's state dict is about 1.8 MB
+MAX_WEIGHTS_BYTES = 8 * 1024 * 1024  # the CNN's state dict is about 1.8 MB
 OUTBOX_SIZE = 100
 _PAGE_SHAPE = re.compile(r"[a-z0-9_]{1,64}")
 _UNAVAILABLE = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
@@ -47,15 +47,15 @@ class StoreUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class NewRun:
-    page: str                          # the page's URL path, e.g. "binary_2d"
-    task: str                          # a key of TASKS
-    model: str                         # what the Results table shows, e.g. "MLP (200, 100)"
-    settings: dict                     # the page's URL query parameters: "open this setting" links use them
+    page: str  # the page's URL path, e.g. "binary_2d"
+    task: str  # a key of TASKS
+    model: str  # what the Results table shows, e.g. "MLP (200, 100)"
+    settings: dict  # the page's URL query parameters: "open this setting" links use them
     dataset: str = "mnist"
-    metrics: dict = field(default_factory=dict)   # test_error_pct is what the board ranks by
-    curves: dict | None = None         # per-epoch series, e.g. {"val_error_pct": [...]}
+    metrics: dict = field(default_factory=dict)  # test_error_pct is what the board ranks by
+    curves: dict | None = None  # per-epoch series, e.g. {"val_error_pct": [...]}
     device: str = "cpu"
-    timings: dict | None = None        # e.g. {"fit_s": 1.2}
+    timings: dict | None = None  # e.g. {"fit_s": 1.2}
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ class Run:
 class BoardEntry:
     run_id: int
     task: str
-    display_name: str                  # as typed (cleaned); escape it when rendering
+    display_name: str  # as typed (cleaned); escape it when rendering
     test_error_pct: float
     model: str
     page: str
@@ -124,17 +124,23 @@ def weights_blob(weights: Any) -> bytes:
 
 
 class RunStore:
-    def __init__(self, url: str | None = None, *, pool_size: int = 10,
-                 max_weights_bytes: int = MAX_WEIGHTS_BYTES, outbox_size: int = OUTBOX_SIZE):
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        pool_size: int = 10,
+        max_weights_bytes: int = MAX_WEIGHTS_BYTES,
+        outbox_size: int = OUTBOX_SIZE,
+    ):
         self.url = url or engines.database_url()
         self.engine = engines.make_engine(self.url, pool_size=pool_size)
         self.max_weights_bytes = max_weights_bytes
-        self.notices: list[str] = []   # what happened to the database that a page should say once
-        self.dropped = 0               # writes lost because the outbox was full
+        self.notices: list[str] = []  # what happened to the database that a page should say once
+        self.dropped = 0  # writes lost because the outbox was full
         self._outbox: deque[Callable[[sa.Connection], Any]] = deque()
         self._outbox_size = outbox_size
         self._lock = threading.Lock()
-        self._flushing = threading.Lock()   # two threads flushing at once would write an entry twice
+        self._flushing = threading.Lock()  # two threads flushing at once would write an entry twice
         self._ready = False
         # SQLite has one writer at a time and its busy handler polls with sleeps of up to 100 ms; in this
         # process writers queue on a lock instead, which wakes the next one at once (benchmarks/store_load:
@@ -164,8 +170,10 @@ class RunStore:
             if path is not None and engines.is_corrupt_sqlite(path):
                 self.engine.dispose()
                 moved = engines.move_aside(path)
-                self.notices.append(f"The run database could not be read; it was moved aside to {moved.name} "
-                                    "and a new, empty one was created.")
+                self.notices.append(
+                    f"The run database could not be read; it was moved aside to {moved.name} "
+                    "and a new, empty one was created."
+                )
             with self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 if self.backend == "postgresql":
                     # Several app processes may start at once; one of them creates or upgrades the schema.
@@ -187,10 +195,10 @@ class RunStore:
         try:
             self._ensure_schema()
             if queue:
-                self.flush()   # keep the order: what waited goes first
+                self.flush()  # keep the order: what waited goes first
             with self._one_writer, self.engine.connect().execution_options(write=True) as conn, conn.begin():
                 return change(conn)
-        except (_UNAVAILABLE + (StoreUnavailable,)) as exc:
+        except _UNAVAILABLE + (StoreUnavailable,) as exc:
             if not queue:
                 raise StoreUnavailable(_describe(exc)) from exc
             with self._lock:
@@ -198,8 +206,10 @@ class RunStore:
                     self._outbox.popleft()
                     self.dropped += 1
                 self._outbox.append(change)
-            raise StoreUnavailable(f"{_describe(exc)} The change is kept in memory and written when the "
-                                   "database is back.", queued=True) from exc
+            raise StoreUnavailable(
+                f"{_describe(exc)} The change is kept in memory and written when the database is back.",
+                queued=True,
+            ) from exc
 
     def flush(self) -> int:
         """Write what waits in the outbox, oldest first; returns how many were written."""
@@ -211,8 +221,11 @@ class RunStore:
                 change = self._outbox[0]
                 try:
                     self._ensure_schema()
-                    with self._one_writer, self.engine.connect().execution_options(write=True) as conn, \
-                            conn.begin():
+                    with (
+                        self._one_writer,
+                        self.engine.connect().execution_options(write=True) as conn,
+                        conn.begin(),
+                    ):
                         change(conn)
                 except _UNAVAILABLE as exc:
                     raise StoreUnavailable(_describe(exc), queued=True) from exc
@@ -234,13 +247,17 @@ class RunStore:
             updated = conn.execute(students.update().where(mine).values(display_name=name))
             if updated.rowcount == 0:
                 conn.execute(students.insert().values(owner=owner, display_name=name, created_at=now))
+
         self._write(change, queue=True)
         return name
 
     def name_of(self, token: str) -> str | None:
         owner = identity.owner_of(token)
-        return self._read(lambda conn: conn.execute(
-            sa.select(students.c.display_name).where(students.c.owner == owner)).scalar())
+        return self._read(
+            lambda conn: conn.execute(
+                sa.select(students.c.display_name).where(students.c.owner == owner)
+            ).scalar()
+        )
 
     # --- runs ------------------------------------------------------------------------------
 
@@ -254,21 +271,35 @@ class RunStore:
         if weights is not None:
             blob = weights_blob(weights)
             if len(blob) > self.max_weights_bytes:
-                note = (f"The weights ({len(blob) / 1e6:.1f} MB) are over the store's limit "
-                        f"({self.max_weights_bytes / 1e6:.1f} MB); the run is kept without them.")
+                note = (
+                    f"The weights ({len(blob) / 1e6:.1f} MB) are over the store's limit "
+                    f"({self.max_weights_bytes / 1e6:.1f} MB); the run is kept without them."
+                )
                 blob = None
         metrics = plain(run.metrics)
         error = metrics.get("test_error_pct")
-        row = dict(owner=owner, display_name=name, page=run.page, task=run.task, model=run.model[:200],
-                   settings=plain(run.settings), dataset=run.dataset, metrics=metrics,
-                   test_error_pct=float(error) if isinstance(error, int | float) else None,
-                   device=run.device, created_at=time.time(), curves=plain(run.curves),
-                   timings=plain(run.timings), weights=blob)
+        row = dict(
+            owner=owner,
+            display_name=name,
+            page=run.page,
+            task=run.task,
+            model=run.model[:200],
+            settings=plain(run.settings),
+            dataset=run.dataset,
+            metrics=metrics,
+            test_error_pct=float(error) if isinstance(error, int | float) else None,
+            device=run.device,
+            created_at=time.time(),
+            curves=plain(run.curves),
+            timings=plain(run.timings),
+            weights=blob,
+        )
 
         def change(conn: sa.Connection) -> int:
             closed = _setting(conn, "submissions") == "closed"
             # After the teacher closes submissions a run is still the student's, just not on the board.
             return conn.execute(runs.insert().values(**row, hidden=closed).returning(runs.c.id)).scalar_one()
+
         run_id = self._write(change, queue=True)
         return Saved(run_id, blob is not None, note)
 
@@ -276,10 +307,16 @@ class RunStore:
         """The student's own runs, newest first (hidden ones included: they are still theirs)."""
         owner = identity.owner_of(token)
         columns = [c for c in runs.c if c.name not in ("weights", "owner")]
-        query = (sa.select(*columns, runs.c.weights.is_not(None).label("has_weights"))
-                 .where(runs.c.owner == owner).order_by(runs.c.created_at.desc(), runs.c.id.desc()))
-        return self._read(lambda conn: [Run(**{**row._mapping, "has_weights": bool(row.has_weights)})
-                                        for row in conn.execute(query)])
+        query = (
+            sa.select(*columns, runs.c.weights.is_not(None).label("has_weights"))
+            .where(runs.c.owner == owner)
+            .order_by(runs.c.created_at.desc(), runs.c.id.desc())
+        )
+        return self._read(
+            lambda conn: [
+                Run(**{**row._mapping, "has_weights": bool(row.has_weights)}) for row in conn.execute(query)
+            ]
+        )
 
     def delete_run(self, token: str, run_id: int) -> None:
         owner = identity.owner_of(token)
@@ -288,13 +325,17 @@ class RunStore:
             deleted = conn.execute(runs.delete().where(runs.c.id == run_id, runs.c.owner == owner))
             if deleted.rowcount == 0:
                 raise identity.NotAllowed("There is no such run among yours.")
+
         self._write(change)
 
     def weights(self, token: str, run_id: int) -> dict | None:
         """The run's state dict, loaded with ``weights_only=True`` (never runs code), or None."""
         owner = identity.owner_of(token)
-        blob = self._read(lambda conn: conn.execute(
-            sa.select(runs.c.weights).where(runs.c.id == run_id, runs.c.owner == owner)).scalar())
+        blob = self._read(
+            lambda conn: conn.execute(
+                sa.select(runs.c.weights).where(runs.c.id == run_id, runs.c.owner == owner)
+            ).scalar()
+        )
         if blob is None:
             return None
         import torch
@@ -305,10 +346,10 @@ class RunStore:
 
     def best_per_task(self, dataset: str = "mnist") -> list[BoardEntry]:
         """For each task, the visible run with the lowest test error (the earliest wins a tie)."""
-        rank = sa.func.row_number().over(partition_by=runs.c.task,
-                                         order_by=(runs.c.test_error_pct, runs.c.created_at, runs.c.id))
-        ranked = (sa.select(*_board_columns(), rank.label("rank"))
-                  .where(*_on_board(dataset)).subquery())
+        rank = sa.func.row_number().over(
+            partition_by=runs.c.task, order_by=(runs.c.test_error_pct, runs.c.created_at, runs.c.id)
+        )
+        ranked = sa.select(*_board_columns(), rank.label("rank")).where(*_on_board(dataset)).subquery()
         query = sa.select(*[ranked.c[c.name] for c in _board_columns()]).where(ranked.c.rank == 1)
         found = self._read(lambda conn: [BoardEntry(**row._mapping) for row in conn.execute(query)])
         order = list(TASKS)
@@ -316,8 +357,11 @@ class RunStore:
 
     def task_results(self, task: str, dataset: str = "mnist") -> list[BoardEntry]:
         """Every visible result of a task, best first: the spread plot's points."""
-        query = (sa.select(*_board_columns()).where(*_on_board(dataset), runs.c.task == task)
-                 .order_by(runs.c.test_error_pct, runs.c.created_at))
+        query = (
+            sa.select(*_board_columns())
+            .where(*_on_board(dataset), runs.c.task == task)
+            .order_by(runs.c.test_error_pct, runs.c.created_at)
+        )
         return self._read(lambda conn: [BoardEntry(**row._mapping) for row in conn.execute(query)])
 
     def submissions_open(self) -> bool:
@@ -328,8 +372,11 @@ class RunStore:
     def clear_board(self, teacher_token: str | None) -> int:
         """Hide every run from the board (students keep them in their Results); returns how many."""
         identity.require_teacher(teacher_token)
-        return self._write(lambda conn: conn.execute(
-            runs.update().where(runs.c.hidden == sa.false()).values(hidden=True)).rowcount)
+        return self._write(
+            lambda conn: (
+                conn.execute(runs.update().where(runs.c.hidden == sa.false()).values(hidden=True)).rowcount
+            )
+        )
 
     def hide(self, teacher_token: str | None, run_id: int) -> None:
         identity.require_teacher(teacher_token)
@@ -343,12 +390,21 @@ class RunStore:
             row = board.c.key == "submissions"
             if conn.execute(board.update().where(row).values(value=value)).rowcount == 0:
                 conn.execute(board.insert().values(key="submissions", value=value))
+
         self._write(change)
 
 
-def _board_columns() -> list[sa.Column]:
-    return [runs.c.id.label("run_id"), runs.c.task, runs.c.display_name, runs.c.test_error_pct, runs.c.model,
-            runs.c.page, runs.c.settings, runs.c.created_at]
+def _board_columns() -> list[sa.Label[Any] | sa.Column[Any]]:
+    return [
+        runs.c.id.label("run_id"),
+        runs.c.task,
+        runs.c.display_name,
+        runs.c.test_error_pct,
+        runs.c.model,
+        runs.c.page,
+        runs.c.settings,
+        runs.c.created_at,
+    ]
 
 
 def _on_board(dataset: str) -> tuple:

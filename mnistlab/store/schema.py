@@ -17,14 +17,16 @@ VERSION = 2
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, nullable=False),
 )
 
 runs = sa.Table(
-    "runs", metadata,
+    "runs",
+    metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("owner", sa.String(64), nullable=False, index=True),   # sha256 of the student's token
+    sa.Column("owner", sa.String(64), nullable=False, index=True),  # sha256 of the student's token
     sa.Column("display_name", sa.String(64), nullable=False),
     sa.Column("page", sa.String(64), nullable=False),
     sa.Column("task", sa.String(32), nullable=False, index=True),
@@ -35,7 +37,7 @@ runs = sa.Table(
     # Copied out of metrics so the board can rank by it in SQL.
     sa.Column("test_error_pct", sa.Float, nullable=True),
     sa.Column("device", sa.String(32), nullable=False),
-    sa.Column("created_at", sa.Float, nullable=False),    # unix seconds: sorts the same on every backend
+    sa.Column("created_at", sa.Float, nullable=False),  # unix seconds: sorts the same on every backend
     # Version 2.
     sa.Column("curves", sa.JSON, nullable=True),
     sa.Column("timings", sa.JSON, nullable=True),
@@ -44,14 +46,16 @@ runs = sa.Table(
 )
 
 students = sa.Table(
-    "students", metadata,
+    "students",
+    metadata,
     sa.Column("owner", sa.String(64), primary_key=True),
     sa.Column("display_name", sa.String(64), nullable=False),
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
 board = sa.Table(
-    "board", metadata,
+    "board",
+    metadata,
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
 )
@@ -60,9 +64,13 @@ board = sa.Table(
 v1_metadata = sa.MetaData()
 sa.Table("schema_version", v1_metadata, sa.Column("version", sa.Integer, nullable=False))
 sa.Table(
-    "runs", v1_metadata,
-    *(sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
-      for c in runs.c if c.name not in ("curves", "timings", "hidden", "weights")),
+    "runs",
+    v1_metadata,
+    *(
+        sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
+        for c in runs.c
+        if c.name not in ("curves", "timings", "hidden", "weights")
+    ),
 )
 
 
@@ -90,8 +98,9 @@ def _v1_to_v2(conn: sa.Connection) -> None:
     students.create(conn)
     board.create(conn)
     # Version 1 kept the name on each run only; the latest one a student used becomes their name.
-    latest = (sa.select(runs.c.owner, runs.c.display_name, runs.c.created_at)
-              .order_by(runs.c.owner, runs.c.created_at.desc()))
+    latest = sa.select(runs.c.owner, runs.c.display_name, runs.c.created_at).order_by(
+        runs.c.owner, runs.c.created_at.desc()
+    )
     seen: dict[str, tuple[str, float]] = {}
     for owner, name, created in conn.execute(latest):
         seen.setdefault(owner, (name, created))
@@ -100,7 +109,7 @@ def _v1_to_v2(conn: sa.Connection) -> None:
         conn.execute(students.insert(), rows)
 
 
-MIGRATIONS = {1: _v1_to_v2}   # from version n to n + 1
+MIGRATIONS = {1: _v1_to_v2}  # from version n to n + 1
 
 
 def current_version(conn: sa.Connection) -> int | None:
@@ -118,8 +127,9 @@ def upgrade(conn: sa.Connection) -> tuple[int | None, int]:
         conn.execute(schema_version.insert().values(version=VERSION))
         return None, VERSION
     if version > VERSION:
-        raise SchemaTooNew(f"The run database has schema version {version}; "
-                           f"this mnistlab knows up to {VERSION}.")
+        raise SchemaTooNew(
+            f"The run database has schema version {version}; this mnistlab knows up to {VERSION}."
+        )
     while version < VERSION:
         MIGRATIONS[version](conn)
         version += 1

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import cast
 
 from mnistlab.data import datasets, problems
 from mnistlab.data.sources import sha256_hex
@@ -76,8 +77,15 @@ def load(args) -> datasets.Dataset:
 
 def cmd_fetch(args) -> int:
     ds = load(args)
-    emit({"dataset": ds.name, "source": ds.source, "seconds": round(ds.load_s, 3),
-          "cache": str(datasets.cache_file(ds.spec))}, args.json)
+    emit(
+        {
+            "dataset": ds.name,
+            "source": ds.source,
+            "seconds": round(ds.load_s, 3),
+            "cache": str(datasets.cache_file(ds.spec)),
+        },
+        args.json,
+    )
     return 0
 
 
@@ -85,21 +93,24 @@ def cmd_info(args) -> int:
     ds = load(args)
     split = problems.full_split(ds)
     binary = problems.binary_problem(split, problems.DEFAULT_PAIR)
-    emit({
-        "dataset": ds.name,
-        "n_samples": int(ds.X.shape[0]),
-        "n_features": int(ds.X.shape[1]),
-        "source": ds.source,
-        "load_s": round(ds.load_s, 3),
-        "sha256_X": sha256_hex(ds.X),
-        "sha256_y": sha256_hex(ds.y),
-        "train": len(split.y_train),
-        "test": len(split.y_test),
-        "binary_pair": list(problems.DEFAULT_PAIR),
-        "binary_train": len(binary.y_train),
-        "binary_test": len(binary.y_test),
-        "cache": str(datasets.cache_file(ds.spec)),
-    }, args.json)
+    emit(
+        {
+            "dataset": ds.name,
+            "n_samples": int(ds.X.shape[0]),
+            "n_features": int(ds.X.shape[1]),
+            "source": ds.source,
+            "load_s": round(ds.load_s, 3),
+            "sha256_X": sha256_hex(ds.X),
+            "sha256_y": sha256_hex(ds.y),
+            "train": len(split.y_train),
+            "test": len(split.y_test),
+            "binary_pair": list(problems.DEFAULT_PAIR),
+            "binary_train": len(binary.y_train),
+            "binary_test": len(binary.y_test),
+            "cache": str(datasets.cache_file(ds.spec)),
+        },
+        args.json,
+    )
     return 0
 
 
@@ -107,7 +118,8 @@ def cmd_reproduce(args) -> int:
     from mnistlab.tools import reproduce
 
     parts = list(reproduce.PARTS) if args.part == "all" else [args.part]
-    out, placement = run_job(args, "reproduce", {"parts": parts})
+    result, placement = run_job(args, "reproduce", {"parts": parts})
+    out = cast(dict, result)  # the reproduce job's result: its numbers by name
     reproduce.save(out, datasets.cache_dir() / "reproduce.json")  # the results page shows it
     emit(out | placement, args.json)
     return 0
@@ -117,12 +129,18 @@ def cmd_bench(args) -> int:
     from mnistlab.tools import bench
 
     if args.what == "train":
-        out, placement = run_job(args, "bench_train", {"repeats": args.repeats, "device": args.device,
-                                                       "model": args.model})
-        emit(out | placement, args.json)
+        result, placement = run_job(
+            args, "bench_train", {"repeats": args.repeats, "device": args.device, "model": args.model}
+        )
+        emit(cast(dict, result) | placement, args.json)  # the bench_train job's result: its timings
         return 0
-    out = bench.BENCHES[args.what](load(args), repeats=args.repeats, progress=stderr_progress,
-                                   device=args.device, first_pass=args.first_pass)
+    out = bench.BENCHES[args.what](
+        load(args),
+        repeats=args.repeats,
+        progress=stderr_progress,
+        device=args.device,
+        first_pass=args.first_pass,
+    )
     emit(out, args.json)
     return 0
 
@@ -132,19 +150,31 @@ def cmd_train(args) -> int:
 
     if args.preset:  # a preset names its network and its settings
         args.model = args.preset
-    preset = nets.PRESETS[args.model] | {k: v for k, v in (("epochs", args.epochs), ("lr", args.lr),
-                                                            ("batch_size", args.batch_size),
-                                                            ("optimizer", args.optimizer),
-                                                            ("precision", args.precision)) if v is not None}
+    preset = nets.PRESETS[args.model] | {
+        k: v
+        for k, v in (
+            ("epochs", args.epochs),
+            ("lr", args.lr),
+            ("batch_size", args.batch_size),
+            ("optimizer", args.optimizer),
+            ("precision", args.precision),
+        )
+        if v is not None
+    }
     config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, **preset)
-    result, placement = run_job(args, "train", {"config": training.config_dict(config)})
-    if not result.history:
+    job_result, placement = run_job(args, "train", {"config": training.config_dict(config)})
+    result = cast(training.TrainResult, job_result)  # what the train job returns
+    final = result.final
+    if final is None:  # no history
         print("error: stopped before the first epoch ended", file=sys.stderr)
         return 1
-    out = placement | {"config": training.config_dict(config),
-           "epochs": [vars(m) for m in result.history],
-           "final.test_error_pct": result.final.val_error_pct, "final.test_loss": result.final.val_loss,
-           "early_stopped": result.early_stopped}
+    out = placement | {
+        "config": training.config_dict(config),
+        "epochs": [vars(m) for m in result.history],
+        "final.test_error_pct": final.val_error_pct,
+        "final.test_loss": final.val_loss,
+        "early_stopped": result.early_stopped,
+    }
     emit(out, args.json)
     return 0
 
@@ -168,27 +198,40 @@ def build_parser() -> argparse.ArgumentParser:
     from mnistlab.tools.reproduce import PARTS
 
     command("reproduce", cmd_reproduce, "recompute the notebook's results with its grids").add_argument(
-        "--part", choices=["all", *PARTS], default="all")
+        "--part", choices=["all", *PARTS], default="all"
+    )
     bench = command("bench", cmd_bench, "side-by-side benchmarks (ours vs the reference), as ratios")
     bench.add_argument("what", choices=["knn", "train"])
     bench.add_argument("--repeats", type=int, default=3, help="repeats (for train: epochs)")
     bench.add_argument("--device", default="cpu", help="cpu, cuda or mps")
-    bench.add_argument("--first-pass", choices=["auto", "bfloat16", "float32"], default="auto",
-                       help="knn: the first pass's precision (auto: bfloat16 where the hardware has it)")
+    bench.add_argument(
+        "--first-pass",
+        choices=["auto", "bfloat16", "float32"],
+        default="auto",
+        help="knn: the first pass's precision (auto: bfloat16 where the hardware has it)",
+    )
     bench.add_argument("--model", default="mlp", choices=list(nets.MODELS), help="train: the network")
     train = command("train", cmd_train, "train a network (per-epoch metrics on stderr)")
     train.add_argument("--model", choices=list(nets.MODELS), default="mlp")
-    train.add_argument("--preset", choices=list(nets.PRESETS),
-                       help="a network with the settings that suit it (fast: one epoch to 99 %%)")
+    train.add_argument(
+        "--preset",
+        choices=list(nets.PRESETS),
+        help="a network with the settings that suit it (fast: one epoch to 99 %%)",
+    )
     train.add_argument("--epochs", type=int)
     train.add_argument("--lr", type=float)
     train.add_argument("--batch-size", type=int)
     train.add_argument("--optimizer", choices=["gd", "sgd", "momentum", "adam", "adamw", "rmsprop"])
     train.add_argument("--device", default="cpu")
     train.add_argument("--seed", type=int, default=0)
-    train.add_argument("--precision", choices=["fp32", "bf16"],
-                       help="bf16: mixed precision (default: the preset's, else fp32)")
-    ray_help = "run on Ray: ray://host:10001, or local (a private instance); default: MNISTLAB_RAY_ADDRESS or here"
+    train.add_argument(
+        "--precision",
+        choices=["fp32", "bf16"],
+        help="bf16: mixed precision (default: the preset's, else fp32)",
+    )
+    ray_help = (
+        "run on Ray: ray://host:10001, or local (a private instance); default: MNISTLAB_RAY_ADDRESS or here"
+    )
     for p in (train, bench, sub.choices["reproduce"]):
         p.add_argument("--ray", metavar="ADDRESS", help=ray_help)
     return parser

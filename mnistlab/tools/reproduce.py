@@ -20,14 +20,16 @@ NOTEBOOK_PRINTED = {
 # "randomized" (seeds 0-3), then the same logistic regression, gives 540 errors of 2,033 test images
 # (26.5617 %) and a summed NLL of 1054.1229 (1054.1228 with seed 1) every time. The notebook's 26.6109 %
 # is 541 of 2,033.
-_PCA_SOLVER = ("The notebook's PCA(2) ran with scikit-learn's old 'auto' solver, which on data this size "
-               "picked the randomised solver, unseeded; every solver here (exact, ARPACK, covariance, "
-               "randomised with seeds 0-3) gives the same 540 errors, so the two components the notebook drew "
-               "differed very slightly from the exact ones, enough to move one test image across the boundary.")
+_PCA_SOLVER = (
+    "The notebook's PCA(2) ran with scikit-learn's old 'auto' solver, which on data this size "
+    "picked the randomised solver, unseeded; every solver here (exact, ARPACK, covariance, "
+    "randomised with seeds 0-3) gives the same 540 errors, so the two components the notebook drew "
+    "differed very slightly from the exact ones, enough to move one test image across the boundary."
+)
 NOTEBOOK_DIFFERENCES = {
     "binary2d.logreg.test_error_pct": _PCA_SOLVER,
     "binary2d.logreg.nll": "Summed over 2,033 test images, 0.005 apart (0.0005 %): the same slightly "
-                           "different components as the error rate; the same estimator settings otherwise.",
+    "different components as the error rate; the same estimator settings otherwise.",
 }
 
 
@@ -35,17 +37,27 @@ def binary_2d_problem(ds: datasets.Dataset, pair=problems.DEFAULT_PAIR) -> probl
     return problems.pair_2d(problems.full_split(ds), pair)
 
 
-def _validated(prefix: str, estimator, grid, split: problems.Split, progress: Progress, param_names: dict) -> dict:
+def _validated(
+    prefix: str, estimator, grid, split: problems.Split, progress: Progress, param_names: dict
+) -> dict:
     start = time.perf_counter()
-    result = classic.cv_grid(estimator, grid, split.X_train, split.y_train,
-                            on_candidate=lambda i, n, p, e: progress(f"{prefix}: CV {i + 1}/{n} {p} -> {e:.2f} %",
-                                                                     (i + 1) / n))
+    result = classic.cv_grid(
+        estimator,
+        grid,
+        split.X_train,
+        split.y_train,
+        on_candidate=lambda i, n, p, e: progress(f"{prefix}: CV {i + 1}/{n} {p} -> {e:.2f} %", (i + 1) / n),
+    )
     best = result.best_params
     model, fit_s = classic.fit(estimator.set_params(**best), split)
     scores = classic.evaluate(model, split, fit_s)
-    out = {f"{prefix}.test_error_pct": scores.test_error_pct, f"{prefix}.nll": scores.test_nll,
-           f"{prefix}.n_test": scores.n_test,
-           f"{prefix}.cv_error_pct": min(result.cv_error_pct), f"{prefix}.seconds": time.perf_counter() - start}
+    out: dict[str, object] = {
+        f"{prefix}.test_error_pct": scores.test_error_pct,
+        f"{prefix}.nll": scores.test_nll,
+        f"{prefix}.n_test": scores.n_test,
+        f"{prefix}.cv_error_pct": min(result.cv_error_pct),
+        f"{prefix}.seconds": time.perf_counter() - start,
+    }
     for key, name in param_names.items():
         value = best[key]
         out[f"{prefix}.{name}"] = list(value) if isinstance(value, tuple) else value
@@ -54,12 +66,26 @@ def _validated(prefix: str, estimator, grid, split: problems.Split, progress: Pr
 
 def part_binary2d(ds: datasets.Dataset, progress: Progress = quiet) -> dict:
     split = binary_2d_problem(ds)
-    out = {}
-    out |= _validated("binary2d.logreg", classic.logistic(), classic.LOGREG_GRID, split, progress, {"C": "best_C"})
-    out |= _validated("binary2d.poly", classic.polynomial_logistic(), classic.POLY_GRID, split, progress,
-                      {"lr__C": "best_C", "poly__degree": "best_degree"})
-    out |= _validated("binary2d.mlp", classic.mlp(), classic.MLP_GRID, split, progress,
-                      {"activation": "best_activation", "alpha": "best_alpha", "max_iter": "best_max_iter"})
+    out: dict[str, object] = {}
+    out |= _validated(
+        "binary2d.logreg", classic.logistic(), classic.LOGREG_GRID, split, progress, {"C": "best_C"}
+    )
+    out |= _validated(
+        "binary2d.poly",
+        classic.polynomial_logistic(),
+        classic.POLY_GRID,
+        split,
+        progress,
+        {"lr__C": "best_C", "poly__degree": "best_degree"},
+    )
+    out |= _validated(
+        "binary2d.mlp",
+        classic.mlp(),
+        classic.MLP_GRID,
+        split,
+        progress,
+        {"activation": "best_activation", "alpha": "best_alpha", "max_iter": "best_max_iter"},
+    )
     return out
 
 
@@ -83,26 +109,44 @@ def part_benchmarks(ds: datasets.Dataset, progress: Progress = quiet) -> dict:
 
     full = problems.full_split(ds)
     b784 = problems.pair_784(full)
-    out = _validated("binary784.logreg", classic.estimator_784("logistic"), classic.LOGREG_784_GRID, b784,
-                     progress, {"C": "best_C"})
+    out = _validated(
+        "binary784.logreg",
+        classic.estimator_784("logistic"),
+        classic.LOGREG_784_GRID,
+        b784,
+        progress,
+        {"C": "best_C"},
+    )
     progress("binary784.knn: 5-fold CV over K", None)
     curve = knn.cv_curve(b784.X_train, b784.y_train, classic.KNN_KS)
     best_k = min(curve, key=lambda k: (curve[k], k))
     pred = knn.ExactKNN(best_k).fit(b784.X_train, b784.y_train).predict(b784.X_test)
-    out |= {"binary784.knn.best_k": best_k, "binary784.knn.cv_error_pct": curve[best_k],
-            "binary784.knn.test_error_pct": metrics.error_pct(b784.y_test, pred)}
+    out |= {
+        "binary784.knn.best_k": best_k,
+        "binary784.knn.cv_error_pct": curve[best_k],
+        "binary784.knn.test_error_pct": metrics.error_pct(b784.y_test, pred),
+    }
 
     multi = problems.ten_classes(full)
     progress("multiclass.knn1: 60,000 training images, 10,000 test images", None)
-    point = knn.timing_point("mnistlab", len(multi.y_train), 1, multi.X_train, multi.y_train, multi.X_test, multi.y_test)
-    out |= {"multiclass.knn1.test_error_pct": point.test_error_pct, "multiclass.knn1.predict_s": point.predict_s}
+    point = knn.timing_point(
+        "mnistlab", len(multi.y_train), 1, multi.X_train, multi.y_train, multi.X_test, multi.y_test
+    )
+    out |= {
+        "multiclass.knn1.test_error_pct": point.test_error_pct,
+        "multiclass.knn1.predict_s": point.predict_s,
+    }
     progress("multiclass.mlp: (200, 100) relu, max_iter 2000", None)
     model = mlp_epochs.notebook_mlp()
     start = time.perf_counter()
     model.fit(multi.X_train, multi.y_train)
     scores = mlp_epochs.score(model, multi.X_test, multi.y_test)
-    out |= {"multiclass.mlp.test_error_pct": scores["test_error_pct"], "multiclass.mlp.nll": scores["test_nll"],
-            "multiclass.mlp.fit_s": time.perf_counter() - start, "multiclass.mlp.epochs": model.n_iter_}
+    out |= {
+        "multiclass.mlp.test_error_pct": scores["test_error_pct"],
+        "multiclass.mlp.nll": scores["test_nll"],
+        "multiclass.mlp.fit_s": time.perf_counter() - start,
+        "multiclass.mlp.epochs": model.n_iter_,
+    }
     return out
 
 

@@ -25,8 +25,11 @@ def plotly(where, figure: go.Figure, grow: bool = True, **kwargs):
         figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
         layout = figure.layout
         size = round((layout.font.size or 15) * factor)
-        figure.update_layout(height=int((layout.height or 450) * (factor if grow else 1.0)),
-                             font=dict(size=size), legend_font_size=size)
+        figure.update_layout(
+            height=int((layout.height or 450) * (factor if grow else 1.0)),
+            font=dict(size=size),
+            legend_font_size=size,
+        )
         # Streamlit's chart theme sizes ticks from the page's root font when the chart is drawn, which is
         # before the presenter style applies: ticks stayed small until some later redraw. Sized here, they
         # grow with the same run.

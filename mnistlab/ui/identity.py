@@ -32,8 +32,10 @@ def shared_store() -> RunStore | None:
     try:
         return _store(engine.database_url())
     except Exception as exc:  # a malformed MNISTLAB_DATABASE_URL: say so, keep the dashboard usable
-        st.error(f"Runs cannot be kept: {engine.DATABASE_URL_ENV} is not a usable database URL "
-                 f"({type(exc).__name__}). The dashboard works without saving runs.")
+        st.error(
+            f"Runs cannot be kept: {engine.DATABASE_URL_ENV} is not a usable database URL "
+            f"({type(exc).__name__}). The dashboard works without saving runs."
+        )
         return None
 
 
@@ -65,16 +67,19 @@ def current_student(store: RunStore | None) -> Student | None:
     if known is None:
         return None
     st.session_state["student-token"], st.session_state["student-name"] = token, known
-    st.query_params[TOKEN_PARAM] = token   # keep it in the URL, so a bookmark brings the student back
+    st.query_params[TOKEN_PARAM] = token  # keep it in the URL, so a bookmark brings the student back
     return Student(token, known)
 
 
 def name_picker(store: RunStore | None) -> Student | None:
     """The first-visit form; returns the new student once a valid name is submitted."""
     with st.form("pick-a-name"):
-        typed = st.text_input("Your name on the class board", max_chars=40, key="student-name-input",
-                              help="Shown to the class as you type it. Bookmark the page's link: it brings "
-                                   "your runs back.")
+        typed = st.text_input(
+            "Your name on the class board",
+            max_chars=40,
+            key="student-name-input",
+            help="Shown to the class as you type it. Bookmark the page's link: it brings your runs back.",
+        )
         if not st.form_submit_button("Start"):
             return None
     token = new_token()
@@ -89,7 +94,6 @@ def name_picker(store: RunStore | None) -> Student | None:
     st.session_state["student-token"], st.session_state["student-name"] = token, name
     st.query_params[TOKEN_PARAM] = token
     return Student(token, name)
-
 
 
 def sidebar_identity() -> Student | None:

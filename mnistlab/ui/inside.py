@@ -19,8 +19,8 @@ MAPS_PER_BLOCK = 16
 
 @dataclass(frozen=True)
 class InputChoice:
-    source: str = "test"      # test | drawing
-    index: int = 0            # a test image (of 10,000)
+    source: str = "test"  # test | drawing
+    index: int = 0  # a test image (of 10,000)
 
 
 def input_controls() -> InputChoice:
@@ -28,9 +28,14 @@ def input_controls() -> InputChoice:
     left, right = st.columns([2, 1])
     drawn = keys.DRAWN_INPUT in st.session_state
     spell = {"test": "a test image", "drawing": "the digit drawn on the draw page"}
-    source = left.radio("Feature maps of", ["test", "drawing"], horizontal=True, format_func=spell.get,
-                        key=keys.widget(keys.INSIDE, "source"),
-                        help=None if drawn else "Draw a digit on the draw page first.")
+    source = left.radio(
+        "Feature maps of",
+        ["test", "drawing"],
+        horizontal=True,
+        format_func=spell.get,
+        key=keys.widget(keys.INSIDE, "source"),
+        help=None if drawn else "Draw a digit on the draw page first.",
+    )
     index = right.number_input("Test image (0-9999)", 0, 9999, 0, key=keys.widget(keys.INSIDE, "index"))
     return InputChoice(source, int(index))
 
@@ -43,8 +48,11 @@ def _input(dataset: str, choice: InputChoice) -> tuple[np.ndarray, np.ndarray, s
     s = recipe.split(dataset)
     note = "" if choice.source == "test" else " (nothing drawn yet on the draw page)"
     name = recipe.dataset(dataset).class_names[s.y_test[choice.index]]
-    return (recipe.ten_classes(dataset).X_test[choice.index], s.X_test[choice.index].reshape(28, 28) / 255,
-            f"test image {choice.index}, a {name}{note}")
+    return (
+        recipe.ten_classes(dataset).X_test[choice.index],
+        s.X_test[choice.index].reshape(28, 28) / 255,
+        f"test image {choice.index}, a {name}{note}",
+    )
 
 
 def show(model: nn.Module, dataset: str, choice: InputChoice, epoch: int) -> None:
@@ -52,30 +60,50 @@ def show(model: nn.Module, dataset: str, choice: InputChoice, epoch: int) -> Non
     st.subheader(f"Inside the network, after epoch {epoch}" if epoch else "Inside the network, as loaded")
     filters, weights = introspect.conv_filters(model), introspect.input_weights(model)
     if filters is not None:
-        charts.plotly(st, learning.pictures_figure(
-            filters, f"The first convolution's {len(filters)} filters ({filters.shape[1]}x"
-                     f"{filters.shape[2]}): red adds, blue subtracts", per_row=16))
+        charts.plotly(
+            st,
+            learning.pictures_figure(
+                filters,
+                f"The first convolution's {len(filters)} filters ({filters.shape[1]}x"
+                f"{filters.shape[2]}): red adds, blue subtracts",
+                per_row=16,
+            ),
+        )
     elif weights is not None:
         shown = weights[:32]
-        charts.plotly(st, learning.pictures_figure(
-            shown, f"First layer: the weights of {len(shown)} of its {len(weights)} units on the 784 pixels",
-            per_row=16 if len(shown) > 10 else 10))
+        charts.plotly(
+            st,
+            learning.pictures_figure(
+                shown,
+                f"First layer: the weights of {len(shown)} of its {len(weights)} units on the 784 pixels",
+                per_row=16 if len(shown) > 10 else 10,
+            ),
+        )
     x, picture, what = _input(dataset, choice)
     blocks = introspect.feature_maps(model, x)
     left, right = st.columns([1, 4])
     left.html(html.image(mosaics.enlarge(picture.astype(np.float32), 112), f"Input: {what}"))
     with right:
         if not blocks:
-            st.caption("A linear network has no hidden layer: each class's score is its weight picture above "
-                       "times the input, pixel by pixel.")
+            st.caption(
+                "A linear network has no hidden layer: each class's score is its weight picture above "
+                "times the input, pixel by pixel."
+            )
         for block in blocks:
             dense = block.maps.shape[1:] == (1, 1)
             maps = block.maps if dense else block.maps[:MAPS_PER_BLOCK]
             shape = "x".join(map(str, block.maps.shape))
-            title = (f"{block.name}: {len(block.maps)} units, a square each" if dense
-                     else f"{block.name}: {len(maps)} of {len(block.maps)} maps ({shape})")
-            charts.plotly(st, learning.pictures_figure(learning.as_pictures(maps), title, per_row=8,
-                                                       signed=False, unit="activation"))
+            title = (
+                f"{block.name}: {len(block.maps)} units, a square each"
+                if dense
+                else f"{block.name}: {len(maps)} of {len(block.maps)} maps ({shape})"
+            )
+            charts.plotly(
+                st,
+                learning.pictures_figure(
+                    learning.as_pictures(maps), title, per_row=8, signed=False, unit="activation"
+                ),
+            )
 
 
 @st.cache_resource(max_entries=2, show_spinner="Mapping the default model's last hidden layer...")
@@ -86,8 +114,10 @@ def _default_embedding(dataset: str):
 
 def _networks(dataset: str) -> dict[str, nn.Module]:
     default, error = shared.default_model(dataset)
-    return {f"default MLP ({error:.2f} % test error)": default,
-            **{label: model for label, (model, _) in runs.lab_state().models.items()}}
+    return {
+        f"default MLP ({error:.2f} % test error)": default,
+        **{label: model for label, (model, _) in runs.lab_state().models.items()},
+    }
 
 
 def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
@@ -99,19 +129,27 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
     left, right = st.columns(2)
     label = left.selectbox("Network", list(networks), key=keys.widget(keys.INSIDE, "why-model"))
     spell = {"gradient": "input x gradient", "occlusion": "occlusion (4x4 patches)"}
-    method = right.radio("Evidence", ["gradient", "occlusion"], horizontal=True, format_func=spell.get,
-                         key=keys.widget(keys.INSIDE, "why-method"))
+    method = right.radio(
+        "Evidence",
+        ["gradient", "occlusion"],
+        horizontal=True,
+        format_func=spell.get,
+        key=keys.widget(keys.INSIDE, "why-method"),
+    )
     model = networks[label]
     proba = inference.predict_proba(model, x.reshape(1, 784))[0]
     top = np.argsort(-proba)[:2]
     explain = introspect.saliency if method == "gradient" else introspect.occlusion
     maps = {f"for {names[c]} ({100 * proba[c]:.0f} %)": explain(model, x, int(c)) for c in top}
     charts.plotly(st, learning.saliency_figure(image28 / 255, maps))
-    st.caption("Red: pixels that push towards the class, blue: against it. Input x gradient: each pixel's "
-               "value times the gradient of the class's logit. Occlusion: how much the class's probability "
-               "drops when a 4x4 square is blanked. Left the predicted class, right the runner-up.")
-    if st.toggle("Place the drawing on the network's last hidden layer",
-                 key=keys.widget(keys.INSIDE, "why-map")):
+    st.caption(
+        "Red: pixels that push towards the class, blue: against it. Input x gradient: each pixel's "
+        "value times the gradient of the class's logit. Occlusion: how much the class's probability "
+        "drops when a 4x4 square is blanked. Left the predicted class, right the runner-up."
+    )
+    if st.toggle(
+        "Place the drawing on the network's last hidden layer", key=keys.widget(keys.INSIDE, "why-map")
+    ):
         if label.startswith("default"):
             pca, coords = _default_embedding(dataset)
         else:
@@ -121,7 +159,14 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
                     kept[label] = introspect.hidden_embedding(model, recipe.ten_classes(dataset).X_test)
             pca, coords = kept[label]
         point = introspect.place(model, pca, x)
-        charts.plotly(st, learning.embedding_figure(
-            coords, recipe.split(dataset).y_test, names, point,
-            f"{label}: the 10,000 test images on the first two principal components of its last "
-            "hidden layer"))
+        charts.plotly(
+            st,
+            learning.embedding_figure(
+                coords,
+                recipe.split(dataset).y_test,
+                names,
+                point,
+                f"{label}: the 10,000 test images on the first two principal components of its last "
+                "hidden layer",
+            ),
+        )

@@ -29,6 +29,7 @@ def executor() -> jobs.Executor:
 @dataclass
 class Slot:
     """The session's job for one panel and one setting (other settings keep their own)."""
+
     job: Job | None = None
     seen_finished: bool = False
 
@@ -54,12 +55,18 @@ def status_line(job: Job) -> None:
     """Where the job stands, in words a student understands."""
     status = job.status()
     where = " on ".join(x for x in (status.device, status.node) if x)
+    on = f", {where}" if where else ""
     if status.state is State.QUEUED:
-        st.info(f"Queued: position {status.position} on this server. It starts when a slot frees; "
-                "Stop removes it from the queue.", icon=":material/hourglass_top:")
+        st.info(
+            f"Queued: position {status.position} on this server. It starts when a slot frees; "
+            "Stop removes it from the queue.",
+            icon=":material/hourglass_top:",
+        )
     elif status.state is State.RUNNING:
-        st.progress(min(1.0, status.fraction or 0.0),
-                    text=f"{status.message or 'Starting...'} ({status.elapsed_s:.0f} s{', ' + where if where else ''})")
+        st.progress(
+            min(1.0, status.fraction or 0.0),
+            text=f"{status.message or 'Starting...'} ({status.elapsed_s:.0f} s{on})",
+        )
     elif status.state is State.STOPPED:
         st.caption(f"Stopped after {status.elapsed_s:.1f} s: what was done so far is kept.")
     elif status.state is State.FAILED:
@@ -68,17 +75,32 @@ def status_line(job: Job) -> None:
         st.caption(f"Done in {status.elapsed_s:.1f} s{' on ' + where if where else ''}.")
 
 
-def panel(key: str, kind: str, params: dict, *, run_label: str, draw: Callable[[Job], None] | None = None,
-          done_label: str = "Run again", extra: Callable[[Job | None], dict] | None = None) -> Job | None:
+def panel(
+    key: str,
+    kind: str,
+    params: dict,
+    *,
+    run_label: str,
+    draw: Callable[[Job], None] | None = None,
+    done_label: str = "Run again",
+    extra: Callable[[Job | None], dict] | None = None,
+) -> Job | None:
     """Buttons and a live view for one kind of job with these ``params``; returns the session's job (running
     or finished) for them. ``draw(job)`` redraws what the job has produced so far, every REFRESH_S;
-    ``extra(previous job)`` adds params at submission that are not part of the setting (a model to continue)."""
+    ``extra(previous job)`` adds params at submission that are not part of the setting (a model to
+    continue)."""
     slot = _slot(key, params)
     job = slot.job
     running = job is not None and not job.state.finished
     c1, c2, c3, _ = st.columns([3, 1, 1, 3])
-    c1.button(done_label if job is not None and not running else run_label, key=f"{key}-run", type="primary",
-              disabled=running, on_click=_start, args=(slot, kind, params, extra))
+    c1.button(
+        done_label if job is not None and not running else run_label,
+        key=f"{key}-run",
+        type="primary",
+        disabled=running,
+        on_click=_start,
+        args=(slot, kind, params, extra),
+    )
     c2.button("Stop", key=f"{key}-stop", disabled=not running, on_click=job.stop if running else None)
     c3.button("Clear", key=f"{key}-clear", disabled=job is None or running, on_click=_clear, args=(slot,))
 
@@ -101,5 +123,8 @@ def panel(key: str, kind: str, params: dict, *, run_label: str, draw: Callable[[
 def finished(key: str) -> list[Job]:
     """This session's jobs of one panel that ended with a result (for other pages to use)."""
     panel = st.session_state.get(keys.job(key), {})
-    return [slot.job for slot in panel.values()
-            if slot.job is not None and slot.job.state.finished and slot.job.result() is not None]
+    return [
+        slot.job
+        for slot in panel.values()
+        if slot.job is not None and slot.job.state.finished and slot.job.result() is not None
+    ]

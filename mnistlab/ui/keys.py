@@ -6,12 +6,12 @@ link's format: renaming one breaks old links.
 
 DATASET = "dataset"
 PRESENTER = "presenter"
-URL_SPELLINGS = "url-spellings"      # widget key -> how the URL spells its value (per session)
+URL_SPELLINGS = "url-spellings"  # widget key -> how the URL spells its value (per session)
 RESULTS_LOG = "results-log"
 TRAINING_LAB = "training-lab"
-SAVED_MODELS = "saved-models"          # run id -> networks rebuilt from the store
-MODEL = "model"                      # the 2-D playground's model knobs: model-family, model-C, ...
-TRAIN = "train"                      # the training page's knobs: train-model, train-lr, ...
+SAVED_MODELS = "saved-models"  # run id -> networks rebuilt from the store
+MODEL = "model"  # the 2-D playground's model knobs: model-family, model-C, ...
+TRAIN = "train"  # the training page's knobs: train-model, train-lr, ...
 
 
 def widget(group: str, field: str) -> str:
@@ -22,11 +22,13 @@ def widget(group: str, field: str) -> str:
 def job(kind: str, *parts) -> str:
     """The session key of one piece of long work (a grid, a curve, a training) and its settings."""
     return "-".join([kind, *map(str, parts)])
-DRAW_INPUT = "draw-input"            # which of canvas / upload the student gave last
-INSIDE = "inside"                    # the training page's "inside the network" knobs: inside-source, ...
-DRAWN_INPUT = "drawn-input"          # the last digit drawn on the draw page, scaled (784,), for other pages
-MISTAKES = "mistakes"                # the mistakes page's knobs: mistakes-model, mistakes-other, ...
-MISTAKES_PROBA = "mistakes-proba"    # per session: model label -> its test probabilities
-STEPWISE = "stepwise"                # the 2-D step-by-step knobs: stepwise-family, stepwise-epoch, ...
-STEPWISE_RUN = "stepwise-run"        # per session: the 2-D model in training and whether it plays
-RUN_HISTORIES = "run-histories"      # per session: run number -> its epoch metrics (runs compared)
+
+
+DRAW_INPUT = "draw-input"  # which of canvas / upload the student gave last
+INSIDE = "inside"  # the training page's "inside the network" knobs: inside-source, ...
+DRAWN_INPUT = "drawn-input"  # the last digit drawn on the draw page, scaled (784,), for other pages
+MISTAKES = "mistakes"  # the mistakes page's knobs: mistakes-model, mistakes-other, ...
+MISTAKES_PROBA = "mistakes-proba"  # per session: model label -> its test probabilities
+STEPWISE = "stepwise"  # the 2-D step-by-step knobs: stepwise-family, stepwise-epoch, ...
+STEPWISE_RUN = "stepwise-run"  # per session: the 2-D model in training and whether it plays
+RUN_HISTORIES = "run-histories"  # per session: run number -> its epoch metrics (runs compared)

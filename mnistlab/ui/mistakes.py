@@ -36,8 +36,10 @@ def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
     for job in jobs.finished("mlp-run"):  # the ten-classes page's MLPs, trained epoch by epoch
         done = job.result()
         if job.params.get("dataset") == dataset:
-            out[f"ten-classes page: MLP (200, 100) on {done['n_train']:,} images, {len(done['log'].losses)} epochs"] = \
-                lambda m=done["model"]: m.predict_proba(X_test)
+            out[
+                f"ten-classes page: MLP (200, 100) on {done['n_train']:,} images, "
+                f"{len(done['log'].losses)} epochs"
+            ] = lambda m=done["model"]: m.predict_proba(X_test)
     out[f"{KNN_K}-NN on {KNN_TRAIN:,} training images (vote shares)"] = lambda: _knn_proba(dataset)
     return out
 
@@ -66,9 +68,16 @@ def confident_mistakes(dataset: str, proba: np.ndarray, names) -> None:
         return
     images = recipe.split(dataset).X_test[picked].reshape(-1, 28, 28)
     captions = [_caption(names, y[i], pred[i], proba[i, pred[i]]) for i in picked]
-    charts.plotly(st, learning.gallery_figure(images, captions, per_row=8,
-                                              title=f"{len(picked)} wrong test images, most confident first: "
-                                                    "true -> predicted (probability given)"))
+    charts.plotly(
+        st,
+        learning.gallery_figure(
+            images,
+            captions,
+            per_row=8,
+            title=f"{len(picked)} wrong test images, most confident first: "
+            "true -> predicted (probability given)",
+        ),
+    )
 
 
 def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
@@ -76,9 +85,15 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
     counts = metrics.confusion(y, pred)
     st.subheader("Confusion matrix: click a cell to see its images")
     left, right = st.columns([3, 2])
-    event = charts.plotly(left, learning.clickable_confusion_figure(
-        counts, names, f"{label}: 10,000 test images, error {metrics.error_pct(y, pred):.2f} %"),
-        on_select="rerun", selection_mode="points", key=keys.widget(keys.MISTAKES, "cell"))
+    event = charts.plotly(
+        left,
+        learning.clickable_confusion_figure(
+            counts, names, f"{label}: 10,000 test images, error {metrics.error_pct(y, pred):.2f} %"
+        ),
+        on_select="rerun",
+        selection_mode="points",
+        key=keys.widget(keys.MISTAKES, "cell"),
+    )
     points = event.selection.points if event and event.selection else []
     labels = [str(n) for n in names]
     clicked = [p for p in points if str(p.get("y")) in labels and str(p.get("x")) in labels]
@@ -88,12 +103,18 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
         true_c, pred_c, _ = metrics.most_confused_pair(counts)
     cell = diagnostics.cell(y, pred, true_c, pred_c)
     with right:
-        st.markdown(f"**True {names[true_c]}, predicted {names[pred_c]}**: {len(cell)} test images"
-                    + (" (first 24 shown)" if len(cell) > 24 else ""))
+        st.markdown(
+            f"**True {names[true_c]}, predicted {names[pred_c]}**: {len(cell)} test images"
+            + (" (first 24 shown)" if len(cell) > 24 else "")
+        )
         if len(cell):
             tiles = mosaics.tile(recipe.split(dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
-            charts.plotly(st, figures.image_grid_figure(mosaics.mosaic(tiles), [""] * len(tiles),
-                                                        height=80 + 60 * len(tiles)))
+            charts.plotly(
+                st,
+                figures.image_grid_figure(
+                    mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)
+                ),
+            )
 
 
 def class_report(dataset: str, proba: np.ndarray, names) -> None:
@@ -102,11 +123,16 @@ def class_report(dataset: str, proba: np.ndarray, names) -> None:
     st.subheader("Precision, recall and F1 of each class (10,000 test images)")
     charts.plotly(st, learning.class_report_figure(report.precision, report.recall, report.f1, names))
     three_places = st.column_config.NumberColumn(format="%.3f")
-    st.dataframe(report.rows(names), hide_index=True,
-                 column_config={k: three_places for k in ("precision", "recall", "F1")})
-    st.caption("Precision: of the images predicted as the class, the share that are. Recall: of the images "
-               "of the class, the share found. F1: their harmonic mean. As scikit-learn's "
-               "classification_report.")
+    st.dataframe(
+        report.rows(names),
+        hide_index=True,
+        column_config={k: three_places for k in ("precision", "recall", "F1")},
+    )
+    st.caption(
+        "Precision: of the images predicted as the class, the share that are. Recall: of the images "
+        "of the class, the share found. F1: their harmonic mean. As scikit-learn's "
+        "classification_report."
+    )
 
 
 def comparison(dataset: str, found: dict[str, Callable[[], np.ndarray]], first: str, names) -> None:
@@ -126,10 +152,19 @@ def comparison(dataset: str, found: dict[str, Callable[[], np.ndarray]], first: 
     only_a, only_b = cmp.per_class(y, len(names))
     charts.plotly(st, learning.comparison_figure(only_a, only_b, names, "the first", "the second"))
     X_test = recipe.split(dataset).X_test
-    for title, idx, right, wrong in (("Only the first gets these right", cmp.only_a, a, b),
-                                     ("Only the second gets these right", cmp.only_b, b, a)):
+    for title, idx, right, wrong in (
+        ("Only the first gets these right", cmp.only_a, a, b),
+        ("Only the second gets these right", cmp.only_b, b, a),
+    ):
         if len(idx):
             shown = idx[:16]
             captions = [f"{names[y[i]]}: {names[right[i]]} vs {names[wrong[i]]}" for i in shown]
-            charts.plotly(st, learning.gallery_figure(X_test[shown].reshape(-1, 28, 28), captions, per_row=8,
-                                                      title=f"{title} (true: first's vs second's answer)"))
+            charts.plotly(
+                st,
+                learning.gallery_figure(
+                    X_test[shown].reshape(-1, 28, 28),
+                    captions,
+                    per_row=8,
+                    title=f"{title} (true: first's vs second's answer)",
+                ),
+            )

@@ -19,7 +19,10 @@ def fetch_with_progress(name: str) -> None:
     spec = datasets.SPECS[name]
     if datasets.cache_file(spec).exists() or datasets.user_path_for(spec):
         return
-    with _fetch_lock, st.status(f"Fetching {spec.title} (first use on this machine)...", expanded=True) as status:
+    with (
+        _fetch_lock,
+        st.status(f"Fetching {spec.title} (first use on this machine)...", expanded=True) as status,
+    ):
         datasets.load_dataset(spec, progress=lambda message, fraction=None: status.write(message))
         status.update(label=f"{spec.title} fetched and cached", state="complete", expanded=False)
 
@@ -39,8 +42,14 @@ def require_dataset(name: str) -> datasets.Dataset:
 def ensure_default_model(name: str) -> None:
     if weights.default_model_path(name).exists():
         return
-    with _model_lock, st.status("Training the default model (first use on this server)...", expanded=True) as box:
+    with (
+        _model_lock,
+        st.status("Training the default model (first use on this server)...", expanded=True) as box,
+    ):
         bar = st.progress(0.0)
-        weights.default_model(name, recipe.ten_classes(name),
-                              progress=lambda message, fraction=None: bar.progress(fraction or 0.0, text=message))
+        weights.default_model(
+            name,
+            recipe.ten_classes(name),
+            progress=lambda message, fraction=None: bar.progress(fraction or 0.0, text=message),
+        )
         box.update(label="Default model ready", state="complete", expanded=False)

@@ -35,8 +35,10 @@ def lost_session_notice() -> None:
     st.session_state[SHOWN] = True
     if session_was_lost(requested_session(st.context.headers.get("Sec-Websocket-Protocol")), current):
         here = os.environ.get("MNISTLAB_REPLICA")
-        st.warning("The connection to the server was lost and this is a new session"
-                   + (f" (on server process {here})" if here else "")
-                   + ": the page's settings are kept, and runs saved under your name are still on the Results page, "
-                   "but models trained in the old session without a name are gone.",
-                   icon=":material/sync_problem:")
+        st.warning(
+            "The connection to the server was lost and this is a new session"
+            + (f" (on server process {here})" if here else "")
+            + ": the page's settings are kept, and runs saved under your name are still on the Results page, "
+            "but models trained in the old session without a name are gone.",
+            icon=":material/sync_problem:",
+        )

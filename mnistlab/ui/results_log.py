@@ -13,14 +13,20 @@ from mnistlab.store import NewRun, Run, StoreUnavailable
 from mnistlab.ui import identity, keys
 
 # The Results table's page titles -> (the page's URL path, the class board's task).
-PAGES = {"Binary 2-D": ("binary_2d", "binary_2d"), "Binary, 784 pixels": ("binary_784", "binary_784"),
-         "Ten classes": ("multiclass", "ten_classes"), "Train with PyTorch": ("training", "ten_classes")}
+PAGES = {
+    "Binary 2-D": ("binary_2d", "binary_2d"),
+    "Binary, 784 pixels": ("binary_784", "binary_784"),
+    "Ten classes": ("multiclass", "ten_classes"),
+    "Train with PyTorch": ("training", "ten_classes"),
+}
 
 
-def record(row: ResultRow, *, curves: dict | None = None, weights: Any = None, task: str | None = None) -> None:
+def record(
+    row: ResultRow, *, curves: dict | None = None, weights: Any = None, task: str | None = None
+) -> None:
     """Add (or refresh) one result; the same model with the same settings appears once, and is stored once."""
     log = st.session_state.setdefault(keys.RESULTS_LOG, {})
-    new = log.pop(row.identity(), None) is None   # re-inserted: as recent as its latest fit
+    new = log.pop(row.identity(), None) is None  # re-inserted: as recent as its latest fit
     log[row.identity()] = row
     if new:
         _store(row, curves, weights, task)
@@ -33,11 +39,23 @@ def _store(row: ResultRow, curves: dict | None, weights: Any, task: str | None) 
         return
     page, default_task = PAGES[row.page]
     settings = {k: v for k, v in st.query_params.to_dict().items() if k != identity.TOKEN_PARAM}
-    run = NewRun(page=page, task=task or default_task, model=row.model, settings=settings,
-                 dataset=st.session_state.get(keys.DATASET, "mnist"),
-                 metrics={"test_error_pct": row.test_error_pct, "test_nll": row.test_nll, "n_train": row.n_train,
-                          "features": row.features, "parameters": row.parameters},
-                 curves=curves, device=row.device, timings={"fit_s": row.fit_s})
+    run = NewRun(
+        page=page,
+        task=task or default_task,
+        model=row.model,
+        settings=settings,
+        dataset=st.session_state.get(keys.DATASET, "mnist"),
+        metrics={
+            "test_error_pct": row.test_error_pct,
+            "test_nll": row.test_nll,
+            "n_train": row.n_train,
+            "features": row.features,
+            "parameters": row.parameters,
+        },
+        curves=curves,
+        device=row.device,
+        timings={"fit_s": row.fit_s},
+    )
     try:
         saved = store.save_run(student.token, student.name, run, weights=weights)
         if saved.note:
@@ -50,9 +68,17 @@ def stored_row(run: Run) -> ResultRow:
     """A stored run as a Results row (the page title from its URL path)."""
     title = next((t for t, (path, _) in PAGES.items() if path == run.page), run.page)
     m = run.metrics
-    return ResultRow(page=title, model=run.model, features=m.get("features", ""), parameters=m.get("parameters", ""),
-                     n_train=m.get("n_train", 0), test_error_pct=m.get("test_error_pct"), test_nll=m.get("test_nll"),
-                     fit_s=(run.timings or {}).get("fit_s"), device=run.device)
+    return ResultRow(
+        page=title,
+        model=run.model,
+        features=m.get("features", ""),
+        parameters=m.get("parameters", ""),
+        n_train=m.get("n_train", 0),
+        test_error_pct=m.get("test_error_pct"),
+        test_nll=m.get("test_nll"),
+        fit_s=(run.timings or {}).get("fit_s"),
+        device=run.device,
+    )
 
 
 def stored_runs() -> list[Run]:

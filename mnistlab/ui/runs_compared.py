@@ -10,8 +10,12 @@ import streamlit as st
 from mnistlab.ui import charts, keys, runs
 from mnistlab.views import learning
 
-METRICS = {"validation (test) error (%)": "val_error_pct", "validation (test) loss": "val_loss",
-           "training error (%)": "train_error_pct", "training loss": "train_loss"}
+METRICS = {
+    "validation (test) error (%)": "val_error_pct",
+    "validation (test) loss": "val_loss",
+    "training error (%)": "train_error_pct",
+    "training loss": "train_loss",
+}
 
 
 def _histories(lab: runs.LabState) -> dict[int, list]:
@@ -31,20 +35,36 @@ def compare(lab: runs.LabState) -> None:
         return
     st.subheader("Runs compared")
     rows = {r["run"]: r for r in lab.runs}
-    label = {n: f"run {n}: {r['model']} {r['optimizer']} lr={r['lr']:g} on {r['device']}"
-             for n, r in ((n, rows[n]) for n in kept)}
+    label = {
+        n: f"run {n}: {r['model']} {r['optimizer']} lr={r['lr']:g} on {r['device']}"
+        for n, r in ((n, rows[n]) for n in kept)
+    }
     left, right = st.columns([3, 1])
-    chosen = left.multiselect("Runs", sorted(kept), default=sorted(kept)[-2:], format_func=label.get,
-                              key=keys.widget(keys.TRAIN, "compare"))
+    chosen = left.multiselect(
+        "Runs",
+        sorted(kept),
+        default=sorted(kept)[-2:],
+        format_func=label.get,
+        key=keys.widget(keys.TRAIN, "compare"),
+    )
     metric = right.selectbox("Curve", list(METRICS), key=keys.widget(keys.TRAIN, "compare-metric"))
     if not chosen:
         st.caption("Choose runs to overlay their curves.")
         return
     field = METRICS[metric]
     by_epoch = {label[n]: ([m.epoch for m in kept[n]], [getattr(m, field) for m in kept[n]]) for n in chosen}
-    by_time = {label[n]: (list(itertools.accumulate(m.epoch_s for m in kept[n])),
-                          [getattr(m, field) for m in kept[n]]) for n in chosen}
+    by_time = {
+        label[n]: (
+            list(itertools.accumulate(m.epoch_s for m in kept[n])),
+            [getattr(m, field) for m in kept[n]],
+        )
+        for n in chosen
+    }
     a, b = st.columns(2)
     charts.plotly(a, learning.runs_overlay_figure(by_epoch, "epoch", metric, f"{metric} by epoch"))
-    charts.plotly(b, learning.runs_overlay_figure(by_time, "wall-clock time (s, training and evaluation)",
-                                                  metric, f"{metric} by time"))
+    charts.plotly(
+        b,
+        learning.runs_overlay_figure(
+            by_time, "wall-clock time (s, training and evaluation)", metric, f"{metric} by time"
+        ),
+    )

@@ -20,16 +20,30 @@ def manage() -> None:
     pages = sorted({r.page for r in saved})
     shown = st.multiselect("Pages", pages, default=pages, key="saved-pages")
     chosen = [r for r in saved if r.page in shown]
-    st.dataframe([{"id": r.id, "page": r.page, "model": r.model,
-                   "test error (%)": None if r.test_error_pct is None else round(r.test_error_pct, 2),
-                   "device": r.device, "weights kept": "yes" if r.has_weights else "",
-                   "on the class board": "" if r.hidden else "yes"} for r in chosen], hide_index=True)
+    st.dataframe(
+        [
+            {
+                "id": r.id,
+                "page": r.page,
+                "model": r.model,
+                "test error (%)": None if r.test_error_pct is None else round(r.test_error_pct, 2),
+                "device": r.device,
+                "weights kept": "yes" if r.has_weights else "",
+                "on the class board": "" if r.hidden else "yes",
+            }
+            for r in chosen
+        ],
+        hide_index=True,
+    )
     c1, c2 = st.columns([1, 3])
-    run_id = c1.selectbox("Run", [r.id for r in chosen], key="saved-delete-id", index=None,
-                          placeholder="Pick a run id")
+    run_id = c1.selectbox(
+        "Run", [r.id for r in chosen], key="saved-delete-id", index=None, placeholder="Pick a run id"
+    )
     if c2.button("Delete this run", key="saved-delete", disabled=run_id is None):
         try:
-            identity.shared_store().delete_run(identity.current_student(identity.shared_store()).token, run_id)
+            identity.shared_store().delete_run(
+                identity.current_student(identity.shared_store()).token, run_id
+            )
             st.success(f"Run {run_id} deleted.")
             st.rerun()
         except (NotAllowed, StoreUnavailable) as exc:
@@ -59,7 +73,11 @@ def torch_models() -> dict[str, tuple[torch.nn.Module, float]]:
             model.load_state_dict(state)
         except (StoreUnavailable, RuntimeError, TypeError):
             continue  # a run whose weights no longer fit the network is simply not offered
-        built[run.id] = {f"saved run {run.id}: {name}, {run.test_error_pct:.2f} % test error":
-                         (model.eval(), run.test_error_pct)}
+        built[run.id] = {
+            f"saved run {run.id}: {name}, {run.test_error_pct:.2f} % test error": (
+                model.eval(),
+                run.test_error_pct,
+            )
+        }
         out.update(built[run.id])
     return out

@@ -19,9 +19,12 @@ from mnistlab.views import figures, mosaics
 @st.cache_data(max_entries=8, show_spinner=False)
 def overview(name: str, per_class: int = 10) -> dict[str, np.ndarray]:
     s = recipe.split(name)
-    return {"train_counts": explore.class_counts(s.y_train), "test_counts": explore.class_counts(s.y_test),
-            "samples": explore.samples_per_class(s.X_train, s.y_train, per_class),
-            "means": explore.mean_images(s.X_train, s.y_train)}
+    return {
+        "train_counts": explore.class_counts(s.y_train),
+        "test_counts": explore.class_counts(s.y_test),
+        "samples": explore.samples_per_class(s.X_train, s.y_train, per_class),
+        "means": explore.mean_images(s.X_train, s.y_train),
+    }
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -29,22 +32,40 @@ def overview_figures(name: str) -> tuple[go.Figure, go.Figure, go.Figure]:
     """The overview page's three figures (class counts, samples, means), built once per dataset."""
     summary, names = overview(name), recipe.dataset(name).class_names
     samples = summary["samples"]
-    return (figures.class_counts_figure(summary["train_counts"], summary["test_counts"], names, height=600),
-            figures.image_grid_figure(mosaics.mosaic(samples), names, height=600,
-                                      title=f"Random training images, {samples.shape[1]} per class"),
-            figures.image_grid_figure(mosaics.mosaic(summary["means"][None]), [""], col_labels=names, height=230,
-                                      title="Mean training image of each class"))
+    return (
+        figures.class_counts_figure(summary["train_counts"], summary["test_counts"], names, height=600),
+        figures.image_grid_figure(
+            mosaics.mosaic(samples),
+            names,
+            height=600,
+            title=f"Random training images, {samples.shape[1]} per class",
+        ),
+        figures.image_grid_figure(
+            mosaics.mosaic(summary["means"][None]),
+            [""],
+            col_labels=names,
+            height=230,
+            title="Mean training image of each class",
+        ),
+    )
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def playground(name: str, pair: tuple[int, int], choice: classic.ModelChoice,
-               resolution: int) -> tuple[classic.ProbabilityMap, classic.Scores]:
+def playground(
+    name: str, pair: tuple[int, int], choice: classic.ModelChoice, resolution: int
+) -> tuple[classic.ProbabilityMap, classic.Scores]:
     return classic.fit_and_map(choice, recipe.pair_2d(name, pair), resolution)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def playground_figure(name: str, pair: tuple[int, int], choice: classic.ModelChoice, shown: str,
-                      max_points: int, presenter: bool = False) -> go.Figure:
+def playground_figure(
+    name: str,
+    pair: tuple[int, int],
+    choice: classic.ModelChoice,
+    shown: str,
+    max_points: int,
+    presenter: bool = False,
+) -> go.Figure:
     """The finished map figure: a class moving the same knobs asks for the same few dozen figures, and
     building one is most of a move's cost (see benchmarks/move_cost.py). Never mutated by a caller."""
     pmap, _ = playground(name, pair, choice, figures.MAP_RESOLUTION)
@@ -52,9 +73,16 @@ def playground_figure(name: str, pair: tuple[int, int], choice: classic.ModelCho
     X, y = (problem.X_train, problem.y_train) if shown == "train" else (problem.X_test, problem.y_test)
     every = max(1, int(np.ceil(len(y) / max_points)))
     names = recipe.dataset(name).class_names
-    return figures.probability_map_figure(pmap.xs, pmap.ys, pmap.p, X[::every], y[::every],
-                                          (names[pair[0]], names[pair[1]]), colours=figures.class_colours(pair),
-                                          height=430 if presenter else 560)  # 430: fits a 720 px projector
+    return figures.probability_map_figure(
+        pmap.xs,
+        pmap.ys,
+        pmap.p,
+        X[::every],
+        y[::every],
+        (names[pair[0]], names[pair[1]]),
+        colours=figures.class_colours(pair),
+        height=430 if presenter else 560,
+    )  # 430: fits a 720 px projector
 
 
 def _problem(name: str, pair: tuple[int, int], features: str):
@@ -62,12 +90,16 @@ def _problem(name: str, pair: tuple[int, int], features: str):
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def cv_candidate(name: str, pair: tuple[int, int], features: str, family: str, params: tuple, n_train: int) -> float:
+def cv_candidate(
+    name: str, pair: tuple[int, int], features: str, family: str, params: tuple, n_train: int
+) -> float:
     """Mean 5-fold CV error (%) of one grid candidate on the first n_train training points.
 
     ``features``: "2d" (two PCA components, the playground's models) or "784" (exercise 2.6)."""
     problem = _problem(name, pair, features)
-    estimator = classic.ModelChoice(family=family).build() if features == "2d" else classic.estimator_784(family)
+    estimator = (
+        classic.ModelChoice(family=family).build() if features == "2d" else classic.estimator_784(family)
+    )
     return classic.cv_error(estimator, dict(params), problem.X_train[:n_train], problem.y_train[:n_train])
 
 

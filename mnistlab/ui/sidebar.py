@@ -52,18 +52,29 @@ def available_datasets() -> list[str]:
     """MNIST always (it can be fetched); Fashion-MNIST where its files are present."""
     names = ["mnist"]
     fashion = datasets.FASHION
-    if datasets.FASHION_FOLDER.is_dir() or datasets.user_path_for(fashion) or datasets.cache_file(fashion).exists():
+    if (
+        datasets.FASHION_FOLDER.is_dir()
+        or datasets.user_path_for(fashion)
+        or datasets.cache_file(fashion).exists()
+    ):
         names.append("fashion")
     return names
 
 
 def sidebar() -> Settings:
     with st.sidebar:
-        name = st.selectbox("Dataset", available_datasets(), format_func=lambda n: datasets.SPECS[n].title,
-                            **bound(keys.DATASET),
-                            help="Every page uses this dataset, with the notebook's 60,000 / 10,000 split.")
-        on = st.toggle("Presenter mode", **bound(keys.PRESENTER),
-                       help="Larger text and plots for a projector; explanations and secondary controls hidden.")
+        name = st.selectbox(
+            "Dataset",
+            available_datasets(),
+            format_func=lambda n: datasets.SPECS[n].title,
+            **bound(keys.DATASET),
+            help="Every page uses this dataset, with the notebook's 60,000 / 10,000 split.",
+        )
+        on = st.toggle(
+            "Presenter mode",
+            **bound(keys.PRESENTER),
+            help="Larger text and plots for a projector; explanations and secondary controls hidden.",
+        )
     if on:
         st.html(PRESENTER_CSS)
     return Settings(dataset=name, presenter=on)

@@ -13,8 +13,8 @@ from mnistlab.ui import charts, keys, sidebar
 from mnistlab.views import figures, learning
 
 MAX_EPOCHS = 200
-TICK_S = 0.5          # between two epochs while playing: long enough for the browser to draw each map
-RESOLUTION = 80       # a coarser map than the converged fit's: it is redrawn every tick
+TICK_S = 0.5  # between two epochs while playing: long enough for the browser to draw each map
+RESOLUTION = 80  # a coarser map than the converged fit's: it is redrawn every tick
 UNIT_RESOLUTION = 32
 POINTS = 1500
 
@@ -25,8 +25,13 @@ def _key(field: str) -> str:
 
 def controls() -> stepwise_2d.StepConfig:
     a, b, c = st.columns(3)
-    family = a.radio("Model", ["logistic", "mlp"], horizontal=True, key=_key("family"),
-                     format_func={"logistic": "logistic regression", "mlp": "MLP, one hidden layer"}.get)
+    family = a.radio(
+        "Model",
+        ["logistic", "mlp"],
+        horizontal=True,
+        key=_key("family"),
+        format_func={"logistic": "logistic regression", "mlp": "MLP, one hidden layer"}.get,
+    )
     lr = b.select_slider("Step size (Adam)", [0.001, 0.003, 0.01, 0.03, 0.1], value=0.03, key=_key("lr"))
     if family == "logistic":
         C = c.select_slider("C", [0.001, 0.01, 0.1, 1.0, 10.0, 100.0], value=1.0, key=_key("C"))
@@ -49,9 +54,11 @@ def _session(dataset: str, pair: tuple[int, int], config: stepwise_2d.StepConfig
 
 def section(dataset: str, pair: tuple[int, int], pair_names: tuple[str, str], problem: Split) -> None:
     st.header("Train step by step")
-    sidebar.explain("The same plane, a model trained one epoch at a time by minibatch Adam on the same "
-                    "objective as the fit above (which it reaches for logistic regression). Play, pause, "
-                    "step, or drag the epoch slider back to see how the boundary formed.")
+    sidebar.explain(
+        "The same plane, a model trained one epoch at a time by minibatch Adam on the same "
+        "objective as the fit above (which it reaches for logistic regression). Play, pause, "
+        "step, or drag the epoch slider back to see how the boundary formed."
+    )
     config = controls()
     state = _session(dataset, pair, config)
 
@@ -99,26 +106,58 @@ def _draw(run: stepwise_2d.StepRun, shown: int, problem: Split, pair_names: tupl
     pmap = stepwise_2d.probability_map(model, bounds, RESOLUTION)
     every = max(1, len(problem.y_train) // POINTS)
     point = run.history[shown - 1] if shown else None
-    score = (f": train error {point.train_error_pct:.2f} %, test error {point.test_error_pct:.2f} %"
-             if point else " (untrained)")
+    score = (
+        f": train error {point.train_error_pct:.2f} %, test error {point.test_error_pct:.2f} %"
+        if point
+        else " (untrained)"
+    )
     # On a projector the map takes the whole width, the curves go under it.
     left, right = (st, st) if sidebar.presenter() else st.columns([3, 2])
-    charts.plotly(left, figures.probability_map_figure(
-        pmap.xs, pmap.ys, pmap.p, problem.X_train[::every], problem.y_train[::every], pair_names,
-        f"Epoch {shown}{score}", height=480))
+    charts.plotly(
+        left,
+        figures.probability_map_figure(
+            pmap.xs,
+            pmap.ys,
+            pmap.p,
+            problem.X_train[::every],
+            problem.y_train[::every],
+            pair_names,
+            f"Epoch {shown}{score}",
+            height=480,
+        ),
+    )
     if run.history:
         epochs = run.history
-        charts.plotly(right, figures.loss_curves_figure(
-            {f"train ({len(problem.y_train):,})": [p.train_error_pct for p in epochs],
-             f"test ({len(problem.y_test):,})": [p.test_error_pct for p in epochs]},
-            "error (%)", "Error by epoch", height=300))
-        charts.plotly(right, figures.loss_curves_figure(
-            {"train": [p.train_loss for p in epochs]}, "mean log-loss", "Training loss", height=220))
+        charts.plotly(
+            right,
+            figures.loss_curves_figure(
+                {
+                    f"train ({len(problem.y_train):,})": [p.train_error_pct for p in epochs],
+                    f"test ({len(problem.y_test):,})": [p.test_error_pct for p in epochs],
+                },
+                "error (%)",
+                "Error by epoch",
+                height=300,
+            ),
+        )
+        charts.plotly(
+            right,
+            figures.loss_curves_figure(
+                {"train": [p.train_loss for p in epochs]}, "mean log-loss", "Training loss", height=220
+            ),
+        )
     units = stepwise_2d.hidden_unit_maps(model, bounds, UNIT_RESOLUTION)
     if len(units):
         signed = run.config.activation == "tanh"
-        charts.plotly(st, learning.pictures_figure(
-            units[:, ::-1], f"What each of the {len(units)} hidden units responds to in the plane "
-                            f"(its {run.config.activation} output; same axes as the map), epoch {shown}",
-            per_row=min(16, len(units)), signed=signed, unit="activation",
-            height=int(110 + 90 * np.ceil(len(units) / 16))))
+        charts.plotly(
+            st,
+            learning.pictures_figure(
+                units[:, ::-1],
+                f"What each of the {len(units)} hidden units responds to in the plane "
+                f"(its {run.config.activation} output; same axes as the map), epoch {shown}",
+                per_row=min(16, len(units)),
+                signed=signed,
+                unit="activation",
+                height=int(110 + 90 * np.ceil(len(units) / 16)),
+            ),
+        )

@@ -71,5 +71,7 @@ def report_ignored(raw: dict) -> None:
             current = spellings[key](st.session_state[key])
             if str(current) != value:
                 # Code spans: markdown would turn a label's "->" into an arrow glyph.
-                st.toast(f"The link's value `{key}={value}` is not valid here; using `{current}`.",
-                         icon=":material/link_off:")
+                st.toast(
+                    f"The link's value `{key}={value}` is not valid here; using `{current}`.",
+                    icon=":material/link_off:",
+                )

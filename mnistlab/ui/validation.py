@@ -39,35 +39,65 @@ def grid_result(job: Job | None, grid: Mapping[str, Sequence]) -> classic.GridRe
     return classic.GridResult(params, errors, False) if any(not np.isnan(e) for e in errors) else None
 
 
-def grid_panel(name: str, pair: tuple[int, int], family: str, grid: Mapping[str, Sequence], n_train_total: int,
-               key: str, show: Callable[[classic.GridResult], None], features: str = "2d",
-               default_n: int | None = None, refit: bool = False) -> Job | None:
+def grid_panel(
+    name: str,
+    pair: tuple[int, int],
+    family: str,
+    grid: Mapping[str, Sequence],
+    n_train_total: int,
+    key: str,
+    show: Callable[[classic.GridResult], None],
+    features: str = "2d",
+    default_n: int | None = None,
+    refit: bool = False,
+) -> Job | None:
     """Controls and a live view of one grid run as a job; ``show`` draws its results so far."""
     sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
-    n_train = st.select_slider("Training points used for CV", sizes, value=default_n or n_train_total, key=f"{key}-n",
-                               format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""))
-    params = {"dataset": name, "pair": pair, "features": features, "family": family, "grid": dict(grid),
-              "n_train": n_train, "refit": refit}
+    n_train = st.select_slider(
+        "Training points used for CV",
+        sizes,
+        value=default_n or n_train_total,
+        key=f"{key}-n",
+        format_func=lambda n: f"{n:,}" + (" (all)" if n == n_train_total else ""),
+    )
+    params = {
+        "dataset": name,
+        "pair": pair,
+        "features": features,
+        "family": family,
+        "grid": dict(grid),
+        "n_train": n_train,
+        "refit": refit,
+    }
 
     def draw(job: Job) -> None:
         result = grid_result(job, grid)
         if result is not None:
             show(result)
 
-    return jobs.panel(key, "cv_grid", params, run_label=f"Run {len(candidates(grid))} candidates x 5 folds",
-                      draw=draw)
+    return jobs.panel(
+        key, "cv_grid", params, run_label=f"Run {len(candidates(grid))} candidates x 5 folds", draw=draw
+    )
 
 
 def best_button(result: classic.GridResult, family: str, key: str) -> None:
     best = result.best_params
     label = "complete" if result.complete else "so far"
-    st.success(f"Best ({label}): {describe(tuple(sorted(best.items())))} "
-               f"with CV error {np.nanmin(result.cv_error_pct):.2f} %")
-    st.button("Use the best setting in the playground", key=f"{key}-use", on_click=widgets.set_model_choice,
-              args=(classic.ModelChoice.from_grid_params(family, best),))
+    st.success(
+        f"Best ({label}): {describe(tuple(sorted(best.items())))} "
+        f"with CV error {np.nanmin(result.cv_error_pct):.2f} %"
+    )
+    st.button(
+        "Use the best setting in the playground",
+        key=f"{key}-use",
+        on_click=widgets.set_model_choice,
+        args=(classic.ModelChoice.from_grid_params(family, best),),
+    )
 
 
-def comparison_rows(name: str, pair: tuple[int, int], grids: dict[str, classic.GridResult | None]) -> list[dict]:
+def comparison_rows(
+    name: str, pair: tuple[int, int], grids: dict[str, classic.GridResult | None]
+) -> list[dict]:
     """One row per family whose grid has run: its CV-selected setting refitted on all training points."""
     rows = []
     for family, result in grids.items():
@@ -75,12 +105,26 @@ def comparison_rows(name: str, pair: tuple[int, int], grids: dict[str, classic.G
             continue
         choice = classic.ModelChoice.from_grid_params(family, result.best_params)
         scores = shared.playground(name, pair, choice, figures.MAP_RESOLUTION)[1]
-        results_log.record(results.ResultRow(
-            page="Binary 2-D", model=choice.describe(), features=f"2 PCA components, classes {pair[0]} vs {pair[1]}",
-            parameters=f"CV-selected: {choice.describe().split(', ', 1)[-1]}", n_train=scores.n_train,
-            test_error_pct=scores.test_error_pct, test_nll=scores.test_nll, fit_s=scores.fit_s))
-        rows.append({"model": choice.describe(), "CV error (%)": round(float(np.nanmin(result.cv_error_pct)), 2),
-                     "test error (%)": round(scores.test_error_pct, 2), "test NLL (sum)": round(scores.test_nll, 1),
-                     "grid": "complete" if result.complete else "partial",
-                     "train / test images": f"{scores.n_train:,} / {scores.n_test:,}"})
+        results_log.record(
+            results.ResultRow(
+                page="Binary 2-D",
+                model=choice.describe(),
+                features=f"2 PCA components, classes {pair[0]} vs {pair[1]}",
+                parameters=f"CV-selected: {choice.describe().split(', ', 1)[-1]}",
+                n_train=scores.n_train,
+                test_error_pct=scores.test_error_pct,
+                test_nll=scores.test_nll,
+                fit_s=scores.fit_s,
+            )
+        )
+        rows.append(
+            {
+                "model": choice.describe(),
+                "CV error (%)": round(float(np.nanmin(result.cv_error_pct)), 2),
+                "test error (%)": round(scores.test_error_pct, 2),
+                "test NLL (sum)": round(scores.test_nll, 1),
+                "grid": "complete" if result.complete else "partial",
+                "train / test images": f"{scores.n_train:,} / {scores.n_test:,}",
+            }
+        )
     return rows

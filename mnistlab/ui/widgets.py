@@ -36,8 +36,12 @@ class PairChoice:
 def pair_controls(names, key: str = "pair") -> PairChoice:
     c1, c2 = st.columns(2)
     spell = names.__getitem__
-    first = c1.selectbox("Class 0", range(10), index=7, format_func=spell, **bound(keys.widget(key, "a"), spell))
-    second = c2.selectbox("Class 1", range(10), index=9, format_func=spell, **bound(keys.widget(key, "b"), spell))
+    first = c1.selectbox(
+        "Class 0", range(10), index=7, format_func=spell, **bound(keys.widget(key, "a"), spell)
+    )
+    second = c2.selectbox(
+        "Class 1", range(10), index=9, format_func=spell, **bound(keys.widget(key, "b"), spell)
+    )
     if first == second:
         st.warning("Pick two different classes; showing the default 7 vs 9.")
         return PairChoice()
@@ -50,33 +54,70 @@ def set_model_choice(choice: classic.ModelChoice, group: str = keys.MODEL) -> No
     if choice.family in ("logistic", "poly"):
         fields |= {"C": choice.C} | ({"degree": choice.degree} if choice.family == "poly" else {})
     else:
-        fields |= {"hidden": choice.hidden, "activation": choice.activation, "alpha": choice.alpha,
-                   "max_iter": choice.max_iter}
+        fields |= {
+            "hidden": choice.hidden,
+            "activation": choice.activation,
+            "alpha": choice.alpha,
+            "max_iter": choice.max_iter,
+        }
     for field_name, value in fields.items():
         url_state.move(keys.widget(group, field_name), value)
 
 
 ALPHAS = [1e-4, 1e-3, 1e-2, 0.1, 1.0, 10.0, 100.0]
-FAMILIES = {"logistic": "Logistic regression", "poly": "Polynomial logistic regression", "mlp": "MLP (one hidden layer)"}
+FAMILIES = {
+    "logistic": "Logistic regression",
+    "poly": "Polynomial logistic regression",
+    "mlp": "MLP (one hidden layer)",
+}
 
 
 def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
-    family = st.radio("Model", list(FAMILIES), format_func=FAMILIES.get, horizontal=True,
-                      **bound(keys.widget(key, "family"), FAMILIES.get))
+    family = st.radio(
+        "Model",
+        list(FAMILIES),
+        format_func=FAMILIES.get,
+        horizontal=True,
+        **bound(keys.widget(key, "family"), FAMILIES.get),
+    )
     if family in ("logistic", "poly"):
-        C = st.select_slider("C (inverse regularisation, log scale)", C_VALUES, value=1.0, format_func=format_C,
-                             help="Small C: strong regularisation, smoother boundary.", **bound(keys.widget(key, "C"), format_C, C_VALUES))
-        degree = st.slider("Polynomial degree", 1, 6, 3, **bound(keys.widget(key, "degree"))) if family == "poly" else 3
+        C = st.select_slider(
+            "C (inverse regularisation, log scale)",
+            C_VALUES,
+            value=1.0,
+            format_func=format_C,
+            help="Small C: strong regularisation, smoother boundary.",
+            **bound(keys.widget(key, "C"), format_C, C_VALUES),
+        )
+        degree = (
+            st.slider("Polynomial degree", 1, 6, 3, **bound(keys.widget(key, "degree")))
+            if family == "poly"
+            else 3
+        )
         return classic.ModelChoice(family=family, C=C, degree=degree)
     c1, c2 = st.columns(2)
     hidden = c1.slider("Hidden units", 1, 100, 20, **bound(keys.widget(key, "hidden")))
-    activation = c2.radio("Activation", ["relu", "tanh"], horizontal=True, **bound(keys.widget(key, "activation")))
-    alpha = st.select_slider("alpha (L2 penalty, log scale)", ALPHAS,
-                             value=1e-4, format_func=format_C, **bound(keys.widget(key, "alpha"), format_C, ALPHAS))
+    activation = c2.radio(
+        "Activation", ["relu", "tanh"], horizontal=True, **bound(keys.widget(key, "activation"))
+    )
+    alpha = st.select_slider(
+        "alpha (L2 penalty, log scale)",
+        ALPHAS,
+        value=1e-4,
+        format_func=format_C,
+        **bound(keys.widget(key, "alpha"), format_C, ALPHAS),
+    )
     iters = [100, 200, 500, 1000, 2000, 4000]
-    max_iter = st.select_slider("max_iter", iters, value=2000, format_func=thousands,
-                                **bound(keys.widget(key, "max_iter"), thousands, iters))
-    return classic.ModelChoice(family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter)
+    max_iter = st.select_slider(
+        "max_iter",
+        iters,
+        value=2000,
+        format_func=thousands,
+        **bound(keys.widget(key, "max_iter"), thousands, iters),
+    )
+    return classic.ModelChoice(
+        family="mlp", hidden=hidden, activation=activation, alpha=alpha, max_iter=max_iter
+    )
 
 
 def format_lr(v: float) -> str:
@@ -85,8 +126,14 @@ def format_lr(v: float) -> str:
 
 BATCH_SIZES = [32, 64, 128, 256, 512, 1024]
 LR_VALUES = [1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0]
-OPTIMIZER_LABELS = {"gd": "gradient descent, full batch (5.1)", "sgd": "minibatch SGD (5.2)",
-                    "momentum": "SGD + Nesterov momentum", "adam": "Adam (5.3)", "adamw": "AdamW", "rmsprop": "RMSprop"}
+OPTIMIZER_LABELS = {
+    "gd": "gradient descent, full batch (5.1)",
+    "sgd": "minibatch SGD (5.2)",
+    "momentum": "SGD + Nesterov momentum",
+    "adam": "Adam (5.3)",
+    "adamw": "AdamW",
+    "rmsprop": "RMSprop",
+}
 
 
 def apply_preset() -> None:
@@ -101,44 +148,97 @@ def training_controls() -> training.TrainConfig:
     # code): a link carries every value that differs from them, the linear network included.
     first = nets.PRESETS["mlp"]
     c1, c2, c3 = st.columns(3)
-    model = c1.selectbox("Network", list(nets.MODELS), index=list(nets.MODELS).index("mlp"),
-                         format_func=nets.MODELS.get, on_change=apply_preset,
-                         **bound(keys.widget(keys.TRAIN, "model"), nets.MODELS.get))
-    optimizer = c2.selectbox("Optimiser", list(OPTIMIZER_LABELS), format_func=OPTIMIZER_LABELS.get,
-                             index=list(OPTIMIZER_LABELS).index(first["optimizer"]),
-                             **bound(keys.widget(keys.TRAIN, "optimizer"), OPTIMIZER_LABELS.get))
-    lr = c3.select_slider("Learning rate (log scale)", LR_VALUES, value=first["lr"], format_func=format_lr,
-                          **bound(keys.widget(keys.TRAIN, "lr"), format_lr, LR_VALUES))
+    model = c1.selectbox(
+        "Network",
+        list(nets.MODELS),
+        index=list(nets.MODELS).index("mlp"),
+        format_func=nets.MODELS.get,
+        on_change=apply_preset,
+        **bound(keys.widget(keys.TRAIN, "model"), nets.MODELS.get),
+    )
+    optimizer = c2.selectbox(
+        "Optimiser",
+        list(OPTIMIZER_LABELS),
+        format_func=OPTIMIZER_LABELS.get,
+        index=list(OPTIMIZER_LABELS).index(first["optimizer"]),
+        **bound(keys.widget(keys.TRAIN, "optimizer"), OPTIMIZER_LABELS.get),
+    )
+    lr = c3.select_slider(
+        "Learning rate (log scale)",
+        LR_VALUES,
+        value=first["lr"],
+        format_func=format_lr,
+        **bound(keys.widget(keys.TRAIN, "lr"), format_lr, LR_VALUES),
+    )
     c1, c2, c3 = st.columns(3)
-    batch = c1.select_slider("Batch size", BATCH_SIZES, value=first["batch_size"],
-                             **bound(keys.widget(keys.TRAIN, "batch_size"), str, BATCH_SIZES),
-                             disabled=optimizer == "gd", help="Full-batch gradient descent uses all 60,000 images per step.")
+    batch = c1.select_slider(
+        "Batch size",
+        BATCH_SIZES,
+        value=first["batch_size"],
+        **bound(keys.widget(keys.TRAIN, "batch_size"), str, BATCH_SIZES),
+        disabled=optimizer == "gd",
+        help="Full-batch gradient descent uses all 60,000 images per step.",
+    )
     epochs = c2.slider("Epochs", 1, 100, first["epochs"], **bound(keys.widget(keys.TRAIN, "epochs")))
-    scheduler = c3.selectbox("Learning-rate schedule", training.SCHEDULERS,
-                             index=list(training.SCHEDULERS).index(first["scheduler"]),
-                             **bound(keys.widget(keys.TRAIN, "scheduler")),
-                             help="step: x0.3 every third of the run; cosine: down to 0 at the last epoch.")
+    scheduler = c3.selectbox(
+        "Learning-rate schedule",
+        training.SCHEDULERS,
+        index=list(training.SCHEDULERS).index(first["scheduler"]),
+        **bound(keys.widget(keys.TRAIN, "scheduler")),
+        help="step: x0.3 every third of the run; cosine: down to 0 at the last epoch.",
+    )
     with st.expander("Regularisation, early stopping, seed"):
         c1, c2, c3, c4, c5 = st.columns(5)
-        weight_decay = c1.select_slider("Weight decay", [0.0, 1e-5, 1e-4, 1e-3, 1e-2], value=0.0, key=keys.widget(keys.TRAIN, "wd"))
-        dropout = c2.slider("Dropout", 0.0, 0.6, 0.0, 0.05, key=keys.widget(keys.TRAIN, "dropout"), disabled=model == "linear")
-        patience = c3.number_input("Early stopping patience (epochs, 0 = off)", 0, 20, 0, key=keys.widget(keys.TRAIN, "patience"),
-                                   help="Stops when the validation loss has not improved for this many epochs "
-                                        "and keeps the best weights (section 5.4).")
+        weight_decay = c1.select_slider(
+            "Weight decay", [0.0, 1e-5, 1e-4, 1e-3, 1e-2], value=0.0, key=keys.widget(keys.TRAIN, "wd")
+        )
+        dropout = c2.slider(
+            "Dropout", 0.0, 0.6, 0.0, 0.05, key=keys.widget(keys.TRAIN, "dropout"), disabled=model == "linear"
+        )
+        patience = c3.number_input(
+            "Early stopping patience (epochs, 0 = off)",
+            0,
+            20,
+            0,
+            key=keys.widget(keys.TRAIN, "patience"),
+            help="Stops when the validation loss has not improved for this many epochs "
+            "and keeps the best weights (section 5.4).",
+        )
         seed = c4.number_input("Seed", 0, 10_000, 0, key=keys.widget(keys.TRAIN, "seed"))
-        precision = c5.selectbox("Precision", training.PRECISIONS, **bound(keys.widget(keys.TRAIN, "precision")),
-                                 help="bf16: mixed precision, about 1.7x faster on CPUs with AVX512-BF16 and on GPUs.")
-    return training.TrainConfig(model=model, optimizer=optimizer, lr=lr, batch_size=batch, epochs=epochs,
-                                weight_decay=weight_decay, dropout=dropout, scheduler=scheduler, patience=int(patience),
-                                seed=int(seed), device=device_controls(), precision=precision)
+        precision = c5.selectbox(
+            "Precision",
+            training.PRECISIONS,
+            **bound(keys.widget(keys.TRAIN, "precision")),
+            help="bf16: mixed precision, about 1.7x faster on CPUs with AVX512-BF16 and on GPUs.",
+        )
+    return training.TrainConfig(
+        model=model,
+        optimizer=optimizer,
+        lr=lr,
+        batch_size=batch,
+        epochs=epochs,
+        weight_decay=weight_decay,
+        dropout=dropout,
+        scheduler=scheduler,
+        patience=int(patience),
+        seed=int(seed),
+        device=device_controls(),
+        precision=precision,
+    )
 
 
 def device_controls() -> str:
     """Every device is listed; the ones this server lacks say why and cannot be chosen."""
     status = jobs.executor().devices()
     labels = {"cpu": "CPU", "cuda": "CUDA GPU", "mps": "Apple GPU (MPS)"}
-    device = st.radio("Device", list(status), key=keys.widget(keys.TRAIN, "device"), horizontal=True, format_func=labels.get,
-                      captions=["available" if reason is None else f"unavailable: {reason}" for reason in status.values()])
+    device = st.radio(
+        "Device",
+        list(status),
+        key=keys.widget(keys.TRAIN, "device"),
+        horizontal=True,
+        format_func=labels.get,
+        captions=["available" if reason is None else f"unavailable: {reason}" for reason in status.values()],
+    )
     if status[device]:
         st.warning(f"{labels[device]} is not available here ({status[device]}); training will use the CPU.")
         return "cpu"

@@ -12,60 +12,122 @@ from mnistlab.views import raster
 FONT = dict(size=15)
 # The probability map's grid (points per axis): fine enough for a smooth boundary, small enough for 60 ms.
 MAP_RESOLUTION = 160
-PALETTE = ["#1f5fbf", "#e8710a", "#12a150", "#c2185b", "#7b1fa2",
-           "#00838f", "#8d6e63", "#5f6368", "#c0a000", "#d32f2f"]
+PALETTE = [
+    "#1f5fbf",
+    "#e8710a",
+    "#12a150",
+    "#c2185b",
+    "#7b1fa2",
+    "#00838f",
+    "#8d6e63",
+    "#5f6368",
+    "#c0a000",
+    "#d32f2f",
+]
 
 
 def style(fig: go.Figure, title: str = "", height: int = 380, **layout) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), height=height, font=FONT,
-                      margin=dict(l=60, r=20, t=50 if title else 20, b=50),
-                      template="plotly_white", **layout)
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left"),
+        height=height,
+        font=FONT,
+        margin=dict(l=60, r=20, t=50 if title else 20, b=50),
+        template="plotly_white",
+        **layout,
+    )
     return fig
 
 
-def class_counts_figure(train: np.ndarray, test: np.ndarray, names: Sequence[str], height: int = 380) -> go.Figure:
-    fig = go.Figure([
-        go.Bar(name=f"train ({int(train.sum()):,})", x=list(names), y=train, marker_color=PALETTE[0]),
-        go.Bar(name=f"test ({int(test.sum()):,})", x=list(names), y=test, marker_color=PALETTE[1]),
-    ])
+def class_counts_figure(
+    train: np.ndarray, test: np.ndarray, names: Sequence[str], height: int = 380
+) -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Bar(name=f"train ({int(train.sum()):,})", x=list(names), y=train, marker_color=PALETTE[0]),
+            go.Bar(name=f"test ({int(test.sum()):,})", x=list(names), y=test, marker_color=PALETTE[1]),
+        ]
+    )
     fig.update_xaxes(title="class", type="category")
     fig.update_yaxes(title="images")
-    return style(fig, "Images per class", height=height, barmode="group",
-                 legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
+    return style(
+        fig,
+        "Images per class",
+        height=height,
+        barmode="group",
+        legend=dict(orientation="h", y=1.12, x=1, xanchor="right"),
+    )
 
 
-def image_grid_figure(mosaic: np.ndarray, row_labels: Sequence[str], tile: int = 28, gap: int = 2,
-                      title: str = "", col_labels: Sequence[str] | None = None, height: int | None = None,
-                      zrange: tuple[float, float] | None = None) -> go.Figure:
+def image_grid_figure(
+    mosaic: np.ndarray,
+    row_labels: Sequence[str],
+    tile: int = 28,
+    gap: int = 2,
+    title: str = "",
+    col_labels: Sequence[str] | None = None,
+    height: int | None = None,
+    zrange: tuple[float, float] | None = None,
+) -> go.Figure:
     """A mosaic of 28x28 tiles shown ink-dark on white, rows labelled."""
     zmin, zmax = zrange or (None, None)
-    fig = go.Figure(go.Heatmap(z=mosaic[::-1], colorscale="gray_r", showscale=False, hoverinfo="skip",
-                               zmin=zmin, zmax=zmax))
+    fig = go.Figure(
+        go.Heatmap(
+            z=mosaic[::-1], colorscale="gray_r", showscale=False, hoverinfo="skip", zmin=zmin, zmax=zmax
+        )
+    )
     step = tile + gap
     n_rows = (mosaic.shape[0] + gap) // step
     n_cols = (mosaic.shape[1] + gap) // step
-    fig.update_yaxes(tickvals=[mosaic.shape[0] - 1 - (r * step + tile / 2) for r in range(n_rows)],
-                     ticktext=list(row_labels), scaleanchor="x", constrain="domain", showgrid=False, zeroline=False)
-    fig.update_xaxes(showgrid=False, zeroline=False, constrain="domain",
-                     tickvals=[c * step + tile / 2 for c in range(n_cols)] if col_labels else [],
-                     ticktext=list(col_labels) if col_labels else None)
+    fig.update_yaxes(
+        tickvals=[mosaic.shape[0] - 1 - (r * step + tile / 2) for r in range(n_rows)],
+        ticktext=list(row_labels),
+        scaleanchor="x",
+        constrain="domain",
+        showgrid=False,
+        zeroline=False,
+    )
+    fig.update_xaxes(
+        showgrid=False,
+        zeroline=False,
+        constrain="domain",
+        tickvals=[c * step + tile / 2 for c in range(n_cols)] if col_labels else [],
+        ticktext=list(col_labels) if col_labels else None,
+    )
     return style(fig, title, height=height or max(160, 52 * n_rows + 80))
 
 
-def scatter_by_class(coords: np.ndarray, labels: np.ndarray, names: Sequence[str], ids: np.ndarray | None = None,
-                     size: int = 4, opacity: float = 0.6, colors: Sequence[str] = PALETTE,
-                     outline: bool = False) -> list[go.Scattergl]:
+def scatter_by_class(
+    coords: np.ndarray,
+    labels: np.ndarray,
+    names: Sequence[str],
+    ids: np.ndarray | None = None,
+    size: int = 4,
+    opacity: float = 0.6,
+    colors: Sequence[str] = PALETTE,
+    outline: bool = False,
+) -> list[go.Scattergl]:
     """One WebGL trace per class; customdata carries each point's image index for hover and selection."""
     traces = []
     for k in np.unique(labels):
         mask = labels == k
-        traces.append(go.Scattergl(
-            x=coords[mask, 0], y=coords[mask, 1], mode="markers", name=str(names[int(k)]),
-            marker=dict(size=size, color=colors[int(k) % len(colors)], opacity=opacity,
-                        line=dict(width=0.5 if outline else 0, color="white")),
-            customdata=None if ids is None else ids[mask],
-            hovertemplate=f"class {names[int(k)]}" + ("<br>image #%{customdata}" if ids is not None else "")
-            + "<br>(%{x:.2f}, %{y:.2f})<extra></extra>"))
+        traces.append(
+            go.Scattergl(
+                x=coords[mask, 0],
+                y=coords[mask, 1],
+                mode="markers",
+                name=str(names[int(k)]),
+                marker=dict(
+                    size=size,
+                    color=colors[int(k) % len(colors)],
+                    opacity=opacity,
+                    line=dict(width=0.5 if outline else 0, color="white"),
+                ),
+                customdata=None if ids is None else ids[mask],
+                hovertemplate=f"class {names[int(k)]}"
+                + ("<br>image #%{customdata}" if ids is not None else "")
+                + "<br>(%{x:.2f}, %{y:.2f})<extra></extra>",
+            )
+        )
     return traces
 
 
@@ -73,28 +135,55 @@ def pca_scatter_figure(coords, labels, names, ids, title: str, height: int = 520
     fig = go.Figure(scatter_by_class(coords, labels, names, ids))
     fig.update_xaxes(title="principal component 1")
     fig.update_yaxes(title="principal component 2")
-    return style(fig, title, height=height, dragmode="lasso", legend=dict(title="class", itemsizing="constant"))
+    return style(
+        fig, title, height=height, dragmode="lasso", legend=dict(title="class", itemsizing="constant")
+    )
 
 
-def explained_variance_figure(ratio: np.ndarray, reach: dict, n_show: int = 100, height: int = 420) -> go.Figure:
+def explained_variance_figure(
+    ratio: np.ndarray, reach: dict, n_show: int = 100, height: int = 420
+) -> go.Figure:
     n = min(n_show, len(ratio))
     k = np.arange(1, n + 1)
     cumulative = 100 * np.cumsum(ratio)
-    fig = go.Figure([
-        go.Bar(x=k, y=100 * ratio[:n], name="per component", marker_color=PALETTE[0],
-               hovertemplate="component %{x}: %{y:.2f} %<extra></extra>"),
-        go.Scatter(x=k, y=cumulative[:n], name="cumulative", yaxis="y2", line=dict(color=PALETTE[1], width=3),
-                   hovertemplate="first %{x} components: %{y:.1f} %<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=k,
+                y=100 * ratio[:n],
+                name="per component",
+                marker_color=PALETTE[0],
+                hovertemplate="component %{x}: %{y:.2f} %<extra></extra>",
+            ),
+            go.Scatter(
+                x=k,
+                y=cumulative[:n],
+                name="cumulative",
+                yaxis="y2",
+                line=dict(color=PALETTE[1], width=3),
+                hovertemplate="first %{x} components: %{y:.1f} %<extra></extra>",
+            ),
+        ]
+    )
     for target, count in reach.items():
         if count <= n:
-            fig.add_vline(x=count, line=dict(color="#5f6368", dash="dot"),
-                          annotation_text=f"{target:.0%} at {count}", annotation_position="top")
+            fig.add_vline(
+                x=count,
+                line=dict(color="#5f6368", dash="dot"),
+                annotation_text=f"{target:.0%} at {count}",
+                annotation_position="top",
+            )
     fig.update_xaxes(title="principal component")
-    return style(fig, f"Explained variance of the first {n} components", height=height,
-                 yaxis=dict(title="per component (%)"),
-                 yaxis2=dict(title="cumulative (%)", overlaying="y", side="right", range=[0, 100], dtick=20, showgrid=False),
-                 legend=dict(orientation="h", y=-0.18, x=1, xanchor="right"))
+    return style(
+        fig,
+        f"Explained variance of the first {n} components",
+        height=height,
+        yaxis=dict(title="per component (%)"),
+        yaxis2=dict(
+            title="cumulative (%)", overlaying="y", side="right", range=[0, 100], dtick=20, showgrid=False
+        ),
+        legend=dict(orientation="h", y=-0.18, x=1, xanchor="right"),
+    )
 
 
 def class_colours(classes: Sequence[int]) -> tuple[str, ...]:
@@ -102,9 +191,17 @@ def class_colours(classes: Sequence[int]) -> tuple[str, ...]:
     return tuple(PALETTE[int(k) % len(PALETTE)] for k in classes)
 
 
-def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np.ndarray, names: Sequence[str],
-                           title: str = "", height: int = 560,
-                           colours: tuple[str, str] = (PALETTE[0], PALETTE[1])) -> go.Figure:
+def probability_map_figure(
+    xs,
+    ys,
+    p: np.ndarray,
+    points: np.ndarray,
+    labels: np.ndarray,
+    names: Sequence[str],
+    title: str = "",
+    height: int = 560,
+    colours: tuple[str, str] = (PALETTE[0], PALETTE[1]),
+) -> go.Figure:
     """P(class 1) as a faded image, the points as crisp markers in their class colours, the P = 0.5
     boundary as a contour line on top. Both axes are principal components in the same units, so one
     unit is as long on each (a stretched map would misstate the distances the models use).
@@ -114,54 +211,138 @@ def probability_map_figure(xs, ys, p: np.ndarray, points: np.ndarray, labels: np
     scale = raster.two_class_scale(colours)
     image = raster.probability_image(p, scale)
     percent = np.rint(100 * p).astype(np.uint8)
-    fig = go.Figure([
-        # A 2x2 stand-in carries the colour bar (the same faded scale); the picture itself is the image below.
-        go.Heatmap(x=xs[[0, -1]], y=ys[[0, -1]], z=[[0, 100], [100, 0]], zmin=0, zmax=100, colorscale=scale,
-                   opacity=0, hoverinfo="skip",
-                   colorbar=dict(title=dict(text=f"P({names[1]}) %", side="right"), len=0.75, thickness=16,
-                                 outlinewidth=1, outlinecolor="#9aa0a6")),
-        go.Contour(x=xs, y=ys, z=percent, showscale=False,
-                   contours=dict(start=50, end=50, size=1, coloring="none"),
-                   line=dict(color="#111827", width=3),
-                   name="P = 0.5", showlegend=True,
-                   hovertemplate=f"P({names[1]}) = %{{z}} %<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>"),
-        *scatter_by_class(points, labels, list(names), size=7, opacity=0.9, colors=colours, outline=True),
-    ])
-    fig.add_layout_image(source=raster.to_data_uri(image), xref="x", yref="y", x=xs[0], y=ys[-1],
-                         sizex=xs[-1] - xs[0], sizey=ys[-1] - ys[0], sizing="stretch", layer="below")
-    fig.update_xaxes(title="principal component 1", range=[xs[0], xs[-1]], showgrid=False, zeroline=False,
-                     constrain="domain")
-    fig.update_yaxes(title="principal component 2", range=[ys[0], ys[-1]], showgrid=False, zeroline=False,
-                     scaleanchor="x", scaleratio=1, constrain="domain")
-    style(fig, title, height=height, legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, itemsizing="constant"))
+    fig = go.Figure(
+        [
+            # A 2x2 stand-in carries the colour bar (the same faded scale); the picture is the image below.
+            go.Heatmap(
+                x=xs[[0, -1]],
+                y=ys[[0, -1]],
+                z=[[0, 100], [100, 0]],
+                zmin=0,
+                zmax=100,
+                colorscale=scale,
+                opacity=0,
+                hoverinfo="skip",
+                colorbar=dict(
+                    title=dict(text=f"P({names[1]}) %", side="right"),
+                    len=0.75,
+                    thickness=16,
+                    outlinewidth=1,
+                    outlinecolor="#9aa0a6",
+                ),
+            ),
+            go.Contour(
+                x=xs,
+                y=ys,
+                z=percent,
+                showscale=False,
+                contours=dict(start=50, end=50, size=1, coloring="none"),
+                line=dict(color="#111827", width=3),
+                name="P = 0.5",
+                showlegend=True,
+                hovertemplate=f"P({names[1]}) = %{{z}} %<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
+            ),
+            *scatter_by_class(points, labels, list(names), size=7, opacity=0.9, colors=colours, outline=True),
+        ]
+    )
+    fig.add_layout_image(
+        source=raster.to_data_uri(image),
+        xref="x",
+        yref="y",
+        x=xs[0],
+        y=ys[-1],
+        sizex=xs[-1] - xs[0],
+        sizey=ys[-1] - ys[0],
+        sizing="stretch",
+        layer="below",
+    )
+    fig.update_xaxes(
+        title="principal component 1",
+        range=[xs[0], xs[-1]],
+        showgrid=False,
+        zeroline=False,
+        constrain="domain",
+    )
+    fig.update_yaxes(
+        title="principal component 2",
+        range=[ys[0], ys[-1]],
+        showgrid=False,
+        zeroline=False,
+        scaleanchor="x",
+        scaleratio=1,
+        constrain="domain",
+    )
+    style(
+        fig,
+        title,
+        height=height,
+        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, itemsizing="constant"),
+    )
     return fig.update_layout(margin=dict(t=40, b=50))
 
 
-def cv_curve_figure(x: Sequence[float], errors: Sequence[float], xlabel: str, log_x: bool = True,
-                    title: str = "5-fold CV error", height: int = 360) -> go.Figure:
-    errors = np.asarray(errors, dtype=float)
-    fig = go.Figure(go.Scatter(x=list(x), y=errors, mode="lines+markers", line=dict(width=3, color=PALETTE[0]),
-                               hovertemplate=f"{xlabel} = %{{x:g}}<br>CV error %{{y:.2f}} %<extra></extra>"))
-    if np.isfinite(errors).any():
-        best = int(np.nanargmin(errors))
-        fig.add_trace(go.Scatter(x=[x[best]], y=[errors[best]], mode="markers", name="best",
-                                 marker=dict(size=14, color=PALETTE[1], symbol="star")))
+def cv_curve_figure(
+    x: Sequence[float],
+    errors: Sequence[float],
+    xlabel: str,
+    log_x: bool = True,
+    title: str = "5-fold CV error",
+    height: int = 360,
+) -> go.Figure:
+    errs = np.asarray(errors, dtype=float)
+    fig = go.Figure(
+        go.Scatter(
+            x=list(x),
+            y=errs,
+            mode="lines+markers",
+            line=dict(width=3, color=PALETTE[0]),
+            hovertemplate=f"{xlabel} = %{{x:g}}<br>CV error %{{y:.2f}} %<extra></extra>",
+        )
+    )
+    if np.isfinite(errs).any():
+        best = int(np.nanargmin(errs))
+        fig.add_trace(
+            go.Scatter(
+                x=[x[best]],
+                y=[errs[best]],
+                mode="markers",
+                name="best",
+                marker=dict(size=14, color=PALETTE[1], symbol="star"),
+            )
+        )
     fig.update_xaxes(title=xlabel, type="log" if log_x else "linear")
     fig.update_yaxes(title="CV error (%)")
     return style(fig, title, height=height, showlegend=False)
 
 
-def cv_heatmap_figure(rows: Sequence, cols: Sequence, errors: np.ndarray, row_label: str, col_label: str,
-                      title: str = "5-fold CV error (%)", height: int = 420) -> go.Figure:
+def cv_heatmap_figure(
+    rows: Sequence,
+    cols: Sequence,
+    errors: np.ndarray,
+    row_label: str,
+    col_label: str,
+    title: str = "5-fold CV error (%)",
+    height: int = 420,
+) -> go.Figure:
     """Rows x cols grid of CV errors with the best cell marked."""
     text = [[("" if np.isnan(v) else f"{v:.2f}") for v in row] for row in errors]
-    fig = go.Figure(go.Heatmap(z=errors, x=[str(c) for c in cols], y=[f"{r:g}" for r in rows], text=text,
-                               texttemplate="%{text}", colorscale="Viridis_r",
-                               colorbar=dict(title=dict(text="CV error %", side="right")),
-                               hovertemplate=f"{row_label} %{{y}}, {col_label} %{{x}}: %{{z:.2f}} %<extra></extra>"))
+    fig = go.Figure(
+        go.Heatmap(
+            z=errors,
+            x=[str(c) for c in cols],
+            y=[f"{r:g}" for r in rows],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Viridis_r",
+            colorbar=dict(title=dict(text="CV error %", side="right")),
+            hovertemplate=f"{row_label} %{{y}}, {col_label} %{{x}}: %{{z:.2f}} %<extra></extra>",
+        )
+    )
     if np.isfinite(errors).any():
         r, c = np.unravel_index(np.nanargmin(errors), errors.shape)
-        fig.add_shape(type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#ff00ff", width=4))
+        fig.add_shape(
+            type="rect", x0=c - 0.5, x1=c + 0.5, y0=r - 0.5, y1=r + 0.5, line=dict(color="#ff00ff", width=4)
+        )
     fig.update_xaxes(title=col_label, type="category")
     fig.update_yaxes(title=row_label, type="category")
     return style(fig, title, height=height)
@@ -172,8 +353,10 @@ def distinct_labels(labels: Sequence[str], sep: str = ", ") -> list[str]:
     a chart): those go in the title instead, see ``shared_label``."""
     parts = [label.split(sep) for label in labels]
     common = set.intersection(*map(set, parts)) if len(parts) > 1 else set()
-    short = [sep.join(p for p in split if p not in common) or label
-             for split, label in zip(parts, labels, strict=True)]
+    short = [
+        sep.join(p for p in split if p not in common) or label
+        for split, label in zip(parts, labels, strict=True)
+    ]
     seen: dict[str, int] = {}
     for i, label in enumerate(short):  # a category axis would stack repeated labels on one row
         seen[label] = seen.get(label, 0) + 1
@@ -196,22 +379,31 @@ def value_range(values: np.ndarray, room: float = 0.35) -> list[float]:
     return [lo - 0.15 * span, hi + room * span]
 
 
-def bars_figure(labels: Sequence[str], values: Sequence[float], value_label: str, title: str = "",
-                height: int = 360) -> go.Figure:
+def bars_figure(
+    labels: Sequence[str], values: Sequence[float], value_label: str, title: str = "", height: int = 360
+) -> go.Figure:
     """One value per label as dots on an axis around the values (bars would have to start at 0), the
     lowest highlighted; the parts of the labels they all share go in the title."""
-    values = np.asarray(values, dtype=float)
-    colors = [PALETTE[0]] * len(values)
-    if np.isfinite(values).any():
-        colors[int(np.nanargmin(values))] = PALETTE[1]
+    vals = np.asarray(values, dtype=float)
+    colors = [PALETTE[0]] * len(vals)
+    if np.isfinite(vals).any():
+        colors[int(np.nanargmin(vals))] = PALETTE[1]
     common = shared_label(labels)
-    fig = go.Figure(go.Scatter(
-        x=values, y=distinct_labels(labels), mode="markers+text", marker=dict(size=13, color=colors),
-        text=[("" if np.isnan(v) else f"{v:.2f}") for v in values], textposition="middle right",
-        cliponaxis=False, hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=vals,
+            y=distinct_labels(labels),
+            mode="markers+text",
+            marker=dict(size=13, color=colors),
+            text=[("" if np.isnan(v) else f"{v:.2f}") for v in vals],
+            textposition="middle right",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:.2f}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title=value_label + " (axis zoomed to the values)")
-    if np.isfinite(values).any():
-        fig.update_xaxes(range=value_range(values))
+    if np.isfinite(vals).any():
+        fig.update_xaxes(range=value_range(vals))
     fig.update_yaxes(autorange="reversed", type="category")
     title = f"{title} ({common})" if title and common else title or (f"All with {common}" if common else "")
     return style(fig, title, height=height)
@@ -221,21 +413,39 @@ def timing_curves_figure(points: Sequence, height: int = 380) -> go.Figure:
     """Exercise 3.2: test error, fit time and test time against the training size, one line per back-end."""
     from plotly.subplots import make_subplots
 
-    fig = make_subplots(rows=1, cols=3, subplot_titles=("Test error (%)", "Fit time (s)", "Time to classify the test set (s)"),
-                        horizontal_spacing=0.08)
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        subplot_titles=("Test error (%)", "Fit time (s)", "Time to classify the test set (s)"),
+        horizontal_spacing=0.08,
+    )
     backends = sorted({p.backend for p in points})
     for b, backend in enumerate(backends):
         pts = sorted((p for p in points if p.backend == backend), key=lambda p: p.n_train)
         x = [p.n_train for p in pts]
-        for col, values in enumerate(([p.test_error_pct for p in pts], [p.fit_s for p in pts],
-                                      [p.predict_s for p in pts]), start=1):
-            fig.add_trace(go.Scatter(x=x, y=values, mode="lines+markers", name=backend, legendgroup=backend,
-                                     showlegend=col == 1, line=dict(color=PALETTE[b], width=3)), row=1, col=col)
+        for col, values in enumerate(
+            ([p.test_error_pct for p in pts], [p.fit_s for p in pts], [p.predict_s for p in pts]), start=1
+        ):
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=values,
+                    mode="lines+markers",
+                    name=backend,
+                    legendgroup=backend,
+                    showlegend=col == 1,
+                    line=dict(color=PALETTE[b], width=3),
+                ),
+                row=1,
+                col=col,
+            )
     fig.update_xaxes(title="training images", type="log")
     return style(fig, "", height=height, legend=dict(orientation="h", y=-0.25, x=0))
 
 
-def confusion_figure(counts: np.ndarray, names: Sequence[str], title: str = "", height: int = 560) -> go.Figure:
+def confusion_figure(
+    counts: np.ndarray, names: Sequence[str], title: str = "", height: int = 560
+) -> go.Figure:
     """Only the errors are coloured: on one scale with the diagonal (~1,000 per class) an off-diagonal
     116 or 71 looked white. The diagonal keeps its numbers on a grey layer."""
     labels = [str(n) for n in names]
@@ -243,61 +453,126 @@ def confusion_figure(counts: np.ndarray, names: Sequence[str], title: str = "", 
     diagonal = np.eye(len(counts), dtype=bool)
     errors = np.where(diagonal, np.nan, counts).astype(float)
     correct = np.where(diagonal, counts, np.nan).astype(float)
-    fig = go.Figure([
-        go.Heatmap(z=errors, x=labels, y=labels, colorscale="Reds", zmin=0,
-                   text=np.where(diagonal, "", counts), texttemplate="%{text}",
-                   colorbar=dict(title=dict(text="errors (test images)", side="right")),
-                   hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>"),
-        go.Heatmap(z=correct, x=labels, y=labels, colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
-                   showscale=False, text=np.where(diagonal, counts, ""), texttemplate="%{text}",
-                   hovertemplate="true %{y}, predicted %{x}: %{z} images (correct)<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Heatmap(
+                z=errors,
+                x=labels,
+                y=labels,
+                colorscale="Reds",
+                zmin=0,
+                text=np.where(diagonal, "", counts),
+                texttemplate="%{text}",
+                colorbar=dict(title=dict(text="errors (test images)", side="right")),
+                hovertemplate="true %{y}, predicted %{x}: %{z} images<extra></extra>",
+            ),
+            go.Heatmap(
+                z=correct,
+                x=labels,
+                y=labels,
+                colorscale=[[0, "#e5e7eb"], [1, "#e5e7eb"]],
+                showscale=False,
+                text=np.where(diagonal, counts, ""),
+                texttemplate="%{text}",
+                hovertemplate="true %{y}, predicted %{x}: %{z} images (correct)<extra></extra>",
+            ),
+        ]
+    )
     fig.update_xaxes(title="predicted class", type="category", side="bottom")
     fig.update_yaxes(title="true class", type="category", autorange="reversed")
     return style(fig, title, height=height)
 
 
-def loss_curves_figure(series: dict[str, Sequence[float]], ylabel: str, title: str = "", height: int = 340,
-                       xlabel: str = "epoch") -> go.Figure:
-    fig = go.Figure([go.Scatter(x=list(range(1, len(v) + 1)), y=list(v), mode="lines+markers", name=name,
-                                line=dict(color=PALETTE[i % len(PALETTE)], width=3))
-                     for i, (name, v) in enumerate(series.items())])
+def loss_curves_figure(
+    series: dict[str, Sequence[float]], ylabel: str, title: str = "", height: int = 340, xlabel: str = "epoch"
+) -> go.Figure:
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=list(range(1, len(v) + 1)),
+                y=list(v),
+                mode="lines+markers",
+                name=name,
+                line=dict(color=PALETTE[i % len(PALETTE)], width=3),
+            )
+            for i, (name, v) in enumerate(series.items())
+        ]
+    )
     fig.update_xaxes(title=xlabel)
     fig.update_yaxes(title=ylabel)
     return style(fig, title, height=height, legend=dict(orientation="h", y=1.12, x=1, xanchor="right"))
 
 
-def running_loss_figure(running: Sequence[tuple[float, float]], history: Sequence, epochs: int,
-                        height: int = 320) -> go.Figure:
+def running_loss_figure(
+    running: Sequence[tuple[float, float]], history: Sequence, epochs: int, height: int = 320
+) -> go.Figure:
     """The training loss as it moves: the running mean inside each epoch (every few batches), and each
     finished epoch's train and test loss as markers, on one axis of epochs (fractions inside an epoch)."""
-    fig = go.Figure(go.Scatter(x=[e for e, _ in running], y=[loss for _, loss in running], mode="lines",
-                               name="training loss, running mean in the epoch", line=dict(color=PALETTE[0], width=2)))
+    fig = go.Figure(
+        go.Scatter(
+            x=[e for e, _ in running],
+            y=[loss for _, loss in running],
+            mode="lines",
+            name="training loss, running mean in the epoch",
+            line=dict(color=PALETTE[0], width=2),
+        )
+    )
     if history:
-        fig.add_scatter(x=[m.epoch for m in history], y=[m.val_loss for m in history], mode="markers+lines",
-                        name="test loss at the end of the epoch", marker=dict(size=10, color=PALETTE[1]),
-                        line=dict(color=PALETTE[1], width=2, dash="dot"))
+        fig.add_scatter(
+            x=[m.epoch for m in history],
+            y=[m.val_loss for m in history],
+            mode="markers+lines",
+            name="test loss at the end of the epoch",
+            marker=dict(size=10, color=PALETTE[1]),
+            line=dict(color=PALETTE[1], width=2, dash="dot"),
+        )
     fig.update_xaxes(title="epoch", range=[0, max(epochs, 1)])
     fig.update_yaxes(title="cross-entropy")
-    return style(fig, "Loss while training", height=height, legend=dict(orientation="h", y=1.15, x=1, xanchor="right"))
+    return style(
+        fig, "Loss while training", height=height, legend=dict(orientation="h", y=1.15, x=1, xanchor="right")
+    )
 
 
-def c_sweep_figure(Cs: Sequence[float], errors: Sequence[float], norms: Sequence[float], current: float,
-                   matters_below: float, height: int = 300) -> go.Figure:
+def c_sweep_figure(
+    Cs: Sequence[float],
+    errors: Sequence[float],
+    norms: Sequence[float],
+    current: float,
+    matters_below: float,
+    height: int = 300,
+) -> go.Figure:
     """Test error and weight norm against C (log axis), the current C marked, the range where C
     changes the error shaded."""
-    fig = go.Figure([
-        go.Scatter(x=list(Cs), y=list(errors), name="test error (%)", mode="lines+markers",
-                   line=dict(color=PALETTE[0], width=3), hovertemplate="C = %{x:g}: %{y:.2f} %<extra></extra>"),
-        go.Scatter(x=list(Cs), y=list(norms), name="weight norm ||w||", mode="lines+markers", yaxis="y2",
-                   line=dict(color=PALETTE[1], width=3, dash="dot"),
-                   hovertemplate="C = %{x:g}: ||w|| = %{y:.3f}<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=list(Cs),
+                y=list(errors),
+                name="test error (%)",
+                mode="lines+markers",
+                line=dict(color=PALETTE[0], width=3),
+                hovertemplate="C = %{x:g}: %{y:.2f} %<extra></extra>",
+            ),
+            go.Scatter(
+                x=list(Cs),
+                y=list(norms),
+                name="weight norm ||w||",
+                mode="lines+markers",
+                yaxis="y2",
+                line=dict(color=PALETTE[1], width=3, dash="dot"),
+                hovertemplate="C = %{x:g}: ||w|| = %{y:.3f}<extra></extra>",
+            ),
+        ]
+    )
     # No annotations on these shapes: on a log axis plotly places their text at the wrong x.
     fig.add_vrect(x0=min(Cs), x1=matters_below, fillcolor="#e8710a", opacity=0.12, line_width=0)
     fig.add_vline(x=current, line=dict(color="#111827", width=2))
     fig.update_xaxes(title="C (log scale)", type="log", exponentformat="power")
-    return style(fig, "Where C matters: test error and the size of the weights", height=height,
-                 yaxis=dict(title="test error (%)"),
-                 yaxis2=dict(title="||w||", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
-                 legend=dict(orientation="h", y=-0.3, x=0))
+    return style(
+        fig,
+        "Where C matters: test error and the size of the weights",
+        height=height,
+        yaxis=dict(title="test error (%)"),
+        yaxis2=dict(title="||w||", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
+        legend=dict(orientation="h", y=-0.3, x=0),
+    )

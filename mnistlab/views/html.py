@@ -25,10 +25,13 @@ def probability_bars(probas: dict[str, np.ndarray], names: Sequence[str], colour
             f'<div style="width:100%;height:{max(1.0, 60 * p):.0f}px;background:'
             f'{colours[i % len(colours)] if k == best else "#9aa4b2"}"></div></div>'
             f'<div style="font-size:14px">{html.escape(str(n))}</div></div>'
-            for k, (n, p) in enumerate(zip(names, proba, strict=True)))
-        rows.append(f'<div style="margin:6px 0 10px"><div style="font-size:14px">{html.escape(label)}: '
-                    f'<b>{html.escape(str(names[best]))}</b> ({100 * proba[best]:.0f} %)</div>'
-                    f'<div style="display:flex;gap:4px;max-width:520px">{bars}</div></div>')
+            for k, (n, p) in enumerate(zip(names, proba, strict=True))
+        )
+        rows.append(
+            f'<div style="margin:6px 0 10px"><div style="font-size:14px">{html.escape(label)}: '
+            f"<b>{html.escape(str(names[best]))}</b> ({100 * proba[best]:.0f} %)</div>"
+            f'<div style="display:flex;gap:4px;max-width:520px">{bars}</div></div>'
+        )
     return "".join(rows)
 
 
@@ -38,8 +41,11 @@ def image(pixels: np.ndarray, caption: str = "", height: int | None = None) -> s
 
     picture = Image.fromarray(np.rint(np.clip(pixels, 0, 1) * 255).astype(np.uint8), "L")
     style = f"height:{height}px;" if height else ""
-    return (f'<figure style="margin:0"><img src="{raster.to_data_uri(picture)}" style="{style}image-rendering:pixelated">'
-            f'<figcaption style="font-size:14px;color:#5f6368">{html.escape(caption)}</figcaption></figure>')
+    return (
+        f'<figure style="margin:0"><img src="{raster.to_data_uri(picture)}" '
+        f'style="{style}image-rendering:pixelated">'
+        f'<figcaption style="font-size:14px;color:#5f6368">{html.escape(caption)}</figcaption></figure>'
+    )
 
 
 def agreement_line(predictions: dict[str, Prediction], names) -> str:
@@ -48,7 +54,7 @@ def agreement_line(predictions: dict[str, Prediction], names) -> str:
         return ""
     if len(labels) == 1:
         return f"All {len(predictions)} models agree: {names[labels.pop()]}."
-    votes = {}
+    votes: dict[int, int] = {}
     for p in predictions.values():
         votes[p.label] = votes.get(p.label, 0) + 1
     summary = ", ".join(f"{names[k]} ({n})" for k, n in sorted(votes.items(), key=lambda kv: -kv[1]))

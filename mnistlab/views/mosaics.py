@@ -11,7 +11,7 @@ def mosaic(images: np.ndarray, gap: int = 2, fill: float = 0) -> np.ndarray:
     out = np.full((rows * (h + gap) - gap, cols * (w + gap) - gap), fill, dtype=np.float32)
     for r in range(rows):
         for c in range(cols):
-            out[r * (h + gap): r * (h + gap) + h, c * (w + gap): c * (w + gap) + w] = images[r, c]
+            out[r * (h + gap) : r * (h + gap) + h, c * (w + gap) : c * (w + gap) + w] = images[r, c]
     return out
 
 
@@ -20,7 +20,7 @@ def tile(images: np.ndarray, per_row: int) -> np.ndarray:
     per_row = max(1, min(per_row, len(images)))
     rows = -(-len(images) // per_row)
     padded = np.zeros((rows * per_row, *images.shape[1:]), dtype=images.dtype)
-    padded[:len(images)] = images
+    padded[: len(images)] = images
     return padded.reshape(rows, per_row, *images.shape[1:])
 
 
@@ -40,9 +40,11 @@ def strip(images: list[np.ndarray], size: int = 112, gap: int = 8, fill: float =
         if max(image.shape) > size:  # shrink to fit, keeping the aspect ratio
             factor = size / max(image.shape)
             shape = (max(1, round(image.shape[1] * factor)), max(1, round(image.shape[0] * factor)))
-            big = np.asarray(Image.fromarray(image.astype(np.float32)).resize(shape, Image.Resampling.BILINEAR))
+            big = np.asarray(
+                Image.fromarray(image.astype(np.float32)).resize(shape, Image.Resampling.BILINEAR)
+            )
         else:
             big = enlarge(image, size)
         top, left = (size - big.shape[0]) // 2, i * (size + gap) + (size - big.shape[1]) // 2
-        out[top:top + big.shape[0], left:left + big.shape[1]] = big
+        out[top : top + big.shape[0], left : left + big.shape[1]] = big
     return out

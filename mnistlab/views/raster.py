@@ -23,8 +23,10 @@ def two_class_scale(colours: tuple[str, str], tint: float = MAP_TINT) -> list[li
 
     The same faded scale serves the picture and its colour bar, so the bar reads as the map looks.
     """
-    faded = [plotly.colors.find_intermediate_color((255.0, 255.0, 255.0),
-                                                   plotly.colors.hex_to_rgb(c), tint) for c in colours]
+    faded = [
+        plotly.colors.find_intermediate_color((255.0, 255.0, 255.0), plotly.colors.hex_to_rgb(c), tint)
+        for c in colours
+    ]
     rgb = [f"rgb({r:.0f}, {g:.0f}, {b:.0f})" for r, g, b in faded]
     return [[0.0, rgb[0]], [0.5, "rgb(255, 255, 255)"], [1.0, rgb[1]]]
 

@@ -15,10 +15,21 @@ def test_unreachable_data_sources_give_a_page_that_says_how_to_fix(browser, tmp_
     require_browser()
     # An empty cache and every network source pointed at a closed loopback port.
     dead = "http://127.0.0.1:9"
-    server = Server(env={"MNISTLAB_CACHE_DIR": str(tmp_path / "cache"), "MNISTLAB_DATA": "",
-                         "https_proxy": dead, "http_proxy": dead, "HTTPS_PROXY": dead, "HTTP_PROXY": dead,
-                         "PIP_INDEX_URL": f"{dead}/simple", "PIP_FIND_LINKS": "", "PIP_NO_INDEX": "",
-                         "PIP_RETRIES": "0", "PIP_TIMEOUT": "3"})
+    server = Server(
+        env={
+            "MNISTLAB_CACHE_DIR": str(tmp_path / "cache"),
+            "MNISTLAB_DATA": "",
+            "https_proxy": dead,
+            "http_proxy": dead,
+            "HTTPS_PROXY": dead,
+            "HTTP_PROXY": dead,
+            "PIP_INDEX_URL": f"{dead}/simple",
+            "PIP_FIND_LINKS": "",
+            "PIP_NO_INDEX": "",
+            "PIP_RETRIES": "0",
+            "PIP_TIMEOUT": "3",
+        }
+    )
     page = browser.new_page()
     try:
         open_page(page, server.url)

@@ -97,7 +97,7 @@ def a_briefly_trained_cnn(mnist, path) -> None:
     optimizer = torch.optim.Adam(model.parameters(), lr=2e-3)
     X, y = torch.tensor(data.X_train[:3000]), torch.tensor(data.y_train[:3000], dtype=torch.long)
     for s in range(0, 3000, 100):
-        loss = torch.nn.functional.cross_entropy(model(X[s:s + 100]), y[s:s + 100])
+        loss = torch.nn.functional.cross_entropy(model(X[s : s + 100]), y[s : s + 100])
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
@@ -151,8 +151,9 @@ def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
     open_page(page, server.url, "binary_2d")
     page.get_by_role("heading", name="Train step by step").scroll_into_view_if_needed()
     page.get_by_role("button", name="Play").click()
-    page.wait_for_function("() => /Epochs trained\\s*([3-9]|\\d\\d+) \\//.test(document.body.innerText)",
-                           timeout=120_000)
+    page.wait_for_function(
+        "() => /Epochs trained\\s*([3-9]|\\d\\d+) \\//.test(document.body.innerText)", timeout=120_000
+    )
     page.get_by_role("button", name="Pause").click()
     page.get_by_role("button", name="Play").wait_for(timeout=30_000)
     page.wait_for_timeout(1000)  # a tick already on its way when Pause was clicked may still land

@@ -175,13 +175,24 @@ def test_ten_concurrent_sessions(mnist):
     retries = times.pop("slider retries")
     alone.pop("slider retries", None)
     report = {
-        "sessions": SESSIONS, "exceptions": errors,
-        "rss_mb": {"baseline": round(baseline), "peak": round(sampler.peak), "after_load": round(after_load),
-                   "after_ttl": round(released)},
+        "sessions": SESSIONS,
+        "exceptions": errors,
+        "rss_mb": {
+            "baseline": round(baseline),
+            "peak": round(sampler.peak),
+            "after_load": round(after_load),
+            "after_ttl": round(released),
+        },
         "slider_retries": len(retries),
         "alone_p50_s": {name: round(statistics.median(v), 2) for name, v in alone.items() if v},
-        **{name: {"p50_s": round(statistics.median(v), 2), "p95_s": round(percentile(v, 0.95), 2),
-                  "n": len(v)} for name, v in times.items()},
+        **{
+            name: {
+                "p50_s": round(statistics.median(v), 2),
+                "p95_s": round(percentile(v, 0.95), 2),
+                "n": len(v),
+            }
+            for name, v in times.items()
+        },
     }
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "load.json").write_text(json.dumps(report, indent=2))

@@ -32,8 +32,9 @@ def test_binary_page_slider_changes_the_test_error(server, page):
     thumb = page.get_by_role("slider").first  # C, log scale; the far left end is C = 1e-4
     thumb.focus()
     page.keyboard.press("Home")
-    page.wait_for_function("old => document.querySelector('[data-testid=stMetricValue]').innerText !== old",
-                           arg=before)
+    page.wait_for_function(
+        "old => document.querySelector('[data-testid=stMetricValue]').innerText !== old", arg=before
+    )
     wait_idle(page)
     after = error.inner_text()
     assert before.endswith("%") and after.endswith("%") and after != before

@@ -98,8 +98,10 @@ def test_presenter_mode_on_the_2d_page_fits_a_projector_and_survives_a_knob_move
 def test_pages_fetch_nothing_beyond_the_server(server, page):
     """A class network may be offline: the page icon came from a font CDN and every page logged an error."""
     outside = []
-    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:"))
-            else None)
+    page.on(
+        "request",
+        lambda r: outside.append(r.url) if not r.url.startswith((server.url, "data:", "blob:")) else None,
+    )
     for path in ("", "binary_2d", "draw"):
         open_page(page, server.url, path)
     icon = page.evaluate("() => document.querySelector('link[rel*=icon]').href")

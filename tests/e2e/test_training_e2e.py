@@ -29,8 +29,12 @@ def choose(page, label: str, option: str) -> None:
 
 
 def wait_for_progress(page, text: str, timeout_ms: int = 120_000) -> None:
-    page.wait_for_function("t => Array.from(document.querySelectorAll('[data-testid=stProgress]'))"
-                           ".some(e => e.innerText.includes(t))", arg=text, timeout=timeout_ms)
+    page.wait_for_function(
+        "t => Array.from(document.querySelectorAll('[data-testid=stProgress]'))"
+        ".some(e => e.innerText.includes(t))",
+        arg=text,
+        timeout=timeout_ms,
+    )
 
 
 def runs_table_text(page) -> str:
@@ -61,8 +65,9 @@ def test_one_epoch_then_stop_in_mid_run(server, page):
 def test_two_students_each_see_their_own_runs(server, browser):
     pages = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2)]
     try:
-        for pg, network in zip(pages, ["Linear (784 -> 10), section 5.1", "MLP 784-200-100-10, section 5.3"],
-                               strict=True):
+        for pg, network in zip(
+            pages, ["Linear (784 -> 10), section 5.1", "MLP 784-200-100-10, section 5.3"], strict=True
+        ):
             pg.set_default_timeout(120_000)
             open_page(pg, server.url, "training")
             choose(pg, "Network", network)
@@ -89,7 +94,9 @@ def test_a_second_training_waits_in_the_queue(server, browser):
         wait_for_progress(pages[0], "epoch 0.")
         pages[1].get_by_role("button", name="Train", exact=True).click()
         pages[1].get_by_text("Queued: position 1 on this server").wait_for(timeout=30_000)
-        pages[0].get_by_role("button", name="Stop", exact=True).click()  # frees the slot: the queued run starts
+        pages[0].get_by_role(
+            "button", name="Stop", exact=True
+        ).click()  # frees the slot: the queued run starts
         wait_for_progress(pages[1], "epoch 0.", 60_000)
         pages[1].get_by_role("button", name="Stop", exact=True).click()
         wait_idle(pages[1])

@@ -32,10 +32,21 @@ class Replicas:
     def __init__(self, n: int = 2):
         port, app_port = free_port(), free_port()
         self.url = f"http://127.0.0.1:{port}"
-        env = {**os.environ, "PORT": str(port), "APP_PORT": str(app_port), "HOST": "127.0.0.1",
-               "VENV": str(ROOT / ".venv")}
-        self.process = subprocess.Popen([str(ROOT / "deploy" / "serve_replicas.sh"), str(n)], cwd=ROOT,
-                                        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        env = {
+            **os.environ,
+            "PORT": str(port),
+            "APP_PORT": str(app_port),
+            "HOST": "127.0.0.1",
+            "VENV": str(ROOT / ".venv"),
+        }
+        self.process = subprocess.Popen(
+            [str(ROOT / "deploy" / "serve_replicas.sh"), str(n)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.pids: dict[str, int] = {}
         for line in self.process.stdout:  # the script names each process as it starts it
             name, _, rest = line.partition(": pid ")
@@ -86,8 +97,11 @@ def test_students_stick_to_one_replica(replicas):
 
 def test_a_replica_dies_mid_lesson(replicas):
     tally = class_load.Tally()
-    run = threading.Thread(target=lambda: results.append(
-        class_load.measure(replicas.url, replicas.app_pids, STUDENTS, 16, settle_s=0.5, tally=tally)))
+    run = threading.Thread(
+        target=lambda: results.append(
+            class_load.measure(replicas.url, replicas.app_pids, STUDENTS, 16, settle_s=0.5, tally=tally)
+        )
+    )
     results: list[dict] = []
     run.start()
     deadline = time.monotonic() + 120
