@@ -34,7 +34,7 @@ def require_dataset(name: str) -> datasets.Dataset:
         return recipe.dataset(name)
     except datasets.DataUnavailable as exc:
         st.error("**The dataset could not be loaded.**")
-        st.code(str(exc), language=None)
+        st.code(str(exc), language=None, wrap_lines=True)
         st.info("Fix the cause above, then reload this page.")
         st.stop()
 

@@ -28,11 +28,12 @@ def choose(page, label: str, option: str) -> None:
         page.wait_for_selector(f'input[role=combobox][aria-label="Optimiser"][value="{preset}"]')
 
 
-def wait_for_progress(page, text: str, timeout_ms: int = 120_000) -> None:
+def wait_for_progress(page, pattern: str, timeout_ms: int = 120_000) -> None:
+    """Until a progress bar's text matches ``pattern`` (a regular expression)."""
     page.wait_for_function(
-        "t => Array.from(document.querySelectorAll('[data-testid=stProgress]'))"
-        ".some(e => e.innerText.includes(t))",
-        arg=text,
+        "p => Array.from(document.querySelectorAll('[data-testid=stProgress]'))"
+        ".some(e => new RegExp(p).test(e.innerText))",
+        arg=pattern,
         timeout=timeout_ms,
     )
 
@@ -52,7 +53,7 @@ def test_one_epoch_then_stop_in_mid_run(server, page):
 
     set_epochs(page, "End")
     page.get_by_role("button", name="Train", exact=True).click()
-    wait_for_progress(page, "epoch 1.")  # the running loss inside the second epoch
+    wait_for_progress(page, r"epoch [1-9]\d*\.")  # the running loss after the first epoch
     page.get_by_role("button", name="Stop", exact=True).click()
     page.get_by_text("Stopped: the model and curves so far are kept.").wait_for(timeout=60_000)
     wait_idle(page)
@@ -91,13 +92,13 @@ def test_a_second_training_waits_in_the_queue(server, browser):
             open_page(pg, server.url, "training")
         set_epochs(pages[0], "End")  # a long run that holds the only training slot
         pages[0].get_by_role("button", name="Train", exact=True).click()
-        wait_for_progress(pages[0], "epoch 0.")
+        wait_for_progress(pages[0], r"epoch \d+\.")
         pages[1].get_by_role("button", name="Train", exact=True).click()
         pages[1].get_by_text("Queued: position 1 on this server").wait_for(timeout=30_000)
         pages[0].get_by_role(
             "button", name="Stop", exact=True
         ).click()  # frees the slot: the queued run starts
-        wait_for_progress(pages[1], "epoch 0.", 60_000)
+        wait_for_progress(pages[1], r"epoch \d+\.", 60_000)
         pages[1].get_by_role("button", name="Stop", exact=True).click()
         wait_idle(pages[1])
         assert exceptions(pages[0]) == [] and exceptions(pages[1]) == []
