@@ -54,7 +54,7 @@ def _clear(slot: Slot) -> None:
 def status_line(job: Job) -> None:
     """Where the job stands, in words a student understands."""
     status = job.status()
-    where = " on ".join(x for x in (status.device, status.node) if x)
+    where = ", host ".join(x for x in (status.device, status.node) if x)
     on = f", {where}" if where else ""
     if status.state is State.QUEUED:
         st.info(

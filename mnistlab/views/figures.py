@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -526,7 +527,9 @@ def running_loss_figure(
             marker=dict(size=10, color=PALETTE[1]),
             line=dict(color=PALETTE[1], width=2, dash="dot"),
         )
-    fig.update_xaxes(title="epoch", range=[0, max(epochs, 1)])
+    # The epochs done so far (whole ones), not the run's length: a long run stopped early stays readable.
+    done = max([e for e, _ in running] + [m.epoch for m in history] + [0.0])
+    fig.update_xaxes(title=f"epoch (of {epochs})", range=[0, max(1, math.ceil(done))])
     fig.update_yaxes(title="cross-entropy")
     return style(
         fig, "Loss while training", height=height, legend=dict(orientation="h", y=1.15, x=1, xanchor="right")
