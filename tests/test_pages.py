@@ -142,3 +142,15 @@ def test_training_page_continues_from_the_current_model(app, mnist_split):
     second = training.train(config, tensors, model=first.model)
     expected = [round(first.final.val_error_pct, 2), round(second.final.val_error_pct, 2)]
     assert list(runs["test error (%)"].astype(float)) == expected
+
+
+def test_a_grid_stopped_before_its_first_candidate_shows_nothing_to_choose(app):
+    app.switch_page("pages/binary_2d.py").run()
+    next(b for b in app.button if b.label.startswith("Run 16")).click().run()
+    app.button(key="cv-mlp-stop").click().run()  # at once: inside the first candidate's first fold
+    app = after_jobs(app)
+    assert not app.exception
+    assert any("Stopped after" in c.value for c in app.caption)
+    assert not any(
+        b.label == "Use the best setting in the playground" for b in app.button if b.key == "cv-mlp-use"
+    )

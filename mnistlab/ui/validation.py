@@ -30,13 +30,15 @@ def grid_result(job: Job | None, grid: Mapping[str, Sequence]) -> classic.GridRe
         return None
     done = job.result()
     if done is not None:
-        return classic.GridResult(done["params"], done["cv_error_pct"], done["complete"])
-    params = list(ParameterGrid(dict(grid)))
-    errors = [float("nan")] * len(params)
-    for event in job.events():
-        if event.step == "candidate":
-            errors[event.values["index"]] = event.values["cv_error_pct"]
-    return classic.GridResult(params, errors, False) if any(not np.isnan(e) for e in errors) else None
+        result = classic.GridResult(done["params"], done["cv_error_pct"], done["complete"])
+    else:
+        errors = [float("nan")] * len(candidates(grid))
+        for event in job.events():
+            if event.step == "candidate":
+                errors[event.values["index"]] = event.values["cv_error_pct"]
+        result = classic.GridResult(list(ParameterGrid(dict(grid))), errors, False)
+    # Stopped before its first candidate ended: nothing to show or to choose from yet.
+    return result if any(not np.isnan(e) for e in result.cv_error_pct) else None
 
 
 def grid_panel(

