@@ -19,7 +19,7 @@ sidebar.explain(
 identity.show_notices(store)
 if store is None:
     st.stop()
-student = identity.current_student(store)
+student = identity.name_form()
 keep = {identity.TOKEN_PARAM: student.token} if student else None
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 from mnistlab import results
 from mnistlab.data import datasets
 from mnistlab.tools import reproduce
-from mnistlab.ui import charts, results_log, saved_runs, shared, sidebar
+from mnistlab.ui import charts, identity, results_log, saved_runs, shared, sidebar
 from mnistlab.views import figures
 
 settings = sidebar.settings()
@@ -44,6 +44,7 @@ else:
     with st.expander("Markdown table (copy into slides)"):
         st.code(markdown, language="markdown")
 
+identity.name_form()
 saved_runs.manage()
 
 st.header("The course notebook's printed results, reproduced")

@@ -18,11 +18,11 @@ def database(tmp_path, monkeypatch, mnist):
 
 
 def named_student(name: str) -> AppTest:
-    # A second run first: AppTest's first run goes through the legacy pages routing (see ui/routing.py),
-    # which draws the sidebar twice in that run, and a value typed into that run's form is not delivered.
-    app = AppTest.from_file(APP, default_timeout=120).run().run()
+    """A student who picked a name on the Results page (the form lives on the pages)."""
+    app = AppTest.from_file(APP, default_timeout=120).run()
+    app.switch_page("pages/results.py").run()
     app.text_input(key="student-name-input").input(name)
-    app.button[0].click().run()  # the form's submit button is the only button on the overview page
+    next(b for b in app.button if b.label == "Start").click().run()
     assert not app.exception
     return app
 
@@ -51,7 +51,7 @@ def test_a_named_students_runs_are_stored_and_come_back_after_a_reload(database)
 
 def test_an_anonymous_student_is_asked_for_a_name_and_stores_nothing(database):
     app = AppTest.from_file(APP, default_timeout=120).run()
-    assert app.text_input(key="student-name-input").label.startswith("Your name")
+    assert "Pick a name" in app.sidebar.caption[-1].value
     app.switch_page("pages/binary_2d.py").run()
     assert not app.exception
     assert RunStore(database).best_per_task() == []

@@ -97,15 +97,23 @@ def name_picker(store: RunStore | None) -> Student | None:
 
 
 def sidebar_identity() -> Student | None:
-    """In the sidebar: who this is (and their link), or the name form on a first visit."""
+    """In the sidebar: who this is. No widgets here: drawn by app.py before the navigation, a text input
+    and its button did not deliver their values (Streamlit 1.67); the name form lives on the pages."""
     store = shared_store()
     show_notices(store)
     student = current_student(store)
     with st.sidebar:
         if student is None:
-            student = name_picker(store)
-            if student is not None:
-                st.rerun()  # draw the page again with the name (and the token in the URL)
+            st.caption("Pick a name on the Results or Class board page to keep your runs and join the board.")
         else:
             st.caption(f"Signed in as **{student.name}**. Bookmark this page's link to find your runs again.")
+    return student
+
+
+def name_form() -> Student | None:
+    """The student, or the first-visit name form on this page (then the page is drawn again with it)."""
+    store = shared_store()
+    student = current_student(store)
+    if student is None and name_picker(store) is not None:
+        st.rerun()  # every page element again, with the name and the token in the URL
     return student

@@ -35,7 +35,7 @@ def test_the_slider_answers_while_a_cv_grid_runs_on_the_same_page(server, page):
 
 
 def test_a_named_students_runs_are_listed_after_a_reload(server, page):
-    open_page(page, server.url)
+    open_page(page, server.url, "results")
     page.get_by_role("textbox", name="Your name on the class board").fill("Ada")
     page.get_by_role("button", name="Start").click()
     page.get_by_text("Signed in as").wait_for()
