@@ -4,7 +4,7 @@ import streamlit as st
 
 from mnistlab import results
 from mnistlab.models import knn, metrics
-from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, url_state, widgets
+from mnistlab.ui import charts, recipe, results_log, shared, sidebar, ten_classes, url_state, widgets
 from mnistlab.views import figures, mosaics
 
 settings = sidebar.settings()
@@ -30,40 +30,7 @@ sizes = st.multiselect(
 )
 
 
-def show_curves(job) -> None:
-    points = [knn.TimingPoint(**e.values) for e in job.events() if e.step == "point"]
-    if not points:
-        return
-    charts.plotly(st, figures.timing_curves_figure(points))
-    by = {(p.n_train, p.backend): p for p in points}
-    pairs = [
-        (n, by[(n, "mnistlab")], by[(n, "scikit-learn")])
-        for n in sorted(sizes)
-        if (n, "mnistlab") in by and (n, "scikit-learn") in by
-    ]
-    if pairs:
-        st.dataframe(
-            [
-                {
-                    "training images": n,
-                    "test error (%)": round(a.test_error_pct, 2),
-                    "mnistlab test time (s)": round(a.predict_s, 3),
-                    "scikit-learn test time (s)": round(b.predict_s, 3),
-                    "speed-up (x)": round(b.predict_s / a.predict_s, 2),
-                }
-                for n, a, b in pairs
-            ],
-            hide_index=True,
-        )
-
-
-jobs.panel(
-    "curves",
-    "knn_timing",
-    {"dataset": settings.dataset, "sizes": sorted(sizes), "k": k, "backends": list(knn.BACKENDS)},
-    run_label=f"Measure {len(sizes) * len(knn.BACKENDS)} timings",
-    draw=show_curves,
-)
+ten_classes.timing_curves(settings.dataset, sizes, k)
 
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
@@ -129,67 +96,4 @@ n_mlp = st.select_slider(
 )
 
 
-def show_mlp(job) -> None:
-    done = job.result()
-    losses = (
-        done["log"].losses if done else [e.values["train_loss"] for e in job.events() if e.step == "epoch"]
-    )
-    if losses:
-        charts.plotly(st, figures.loss_curves_figure({"training loss": losses}, "cross-entropy"))
-
-
-def continue_from(previous) -> dict:
-    """A stopped run continues from its model and epoch log; a finished one starts afresh."""
-    done = previous.result() if previous is not None else None
-    return {"model": done["model"], "log": done["log"]} if done and done["log"].stopped else {}
-
-
-job = jobs.panel(
-    "mlp-run",
-    "mlp_epochs",
-    {"dataset": settings.dataset, "n_train": n_mlp},
-    run_label="Train",
-    draw=show_mlp,
-    extra=continue_from,
-    done_label="Continue or train again",
-)
-done = job.result() if job is not None else None
-if done and done["scores"]:
-    scores, log_ = done["scores"], done["log"]
-    epochs = len(log_.losses)
-    nn1 = shared.knn_1nn_point(settings.dataset)
-    results_log.record(
-        results.ResultRow(
-            page="Ten classes",
-            model="MLP (200, 100) relu",
-            features="784 pixels",
-            parameters=f"{widgets.counted(epochs, 'epoch')}, Adam",
-            n_train=n_mlp,
-            test_error_pct=scores["test_error_pct"],
-            test_nll=scores["test_nll"],
-            fit_s=sum(log_.seconds),
-        )
-    )
-    st.dataframe(
-        results.blank_missing(
-            [
-                {
-                    "model": f"MLP (200, 100), {widgets.counted(epochs, 'epoch')}",
-                    "training images": n_mlp,
-                    "fit time (s)": round(sum(log_.seconds), 1),
-                    "test time (s)": round(scores["test_s"], 3),
-                    "test error (%)": round(scores["test_error_pct"], 2),
-                    "test NLL (sum)": round(scores["test_nll"], 1),
-                },
-                {
-                    "model": "1-NN (mnistlab)",
-                    "training images": nn1.n_train,
-                    "fit time (s)": round(nn1.fit_s, 3),
-                    "test time (s)": round(nn1.predict_s, 3),
-                    "test error (%)": round(nn1.test_error_pct, 2),
-                    "test NLL (sum)": None,
-                },
-            ]
-        ),
-        hide_index=True,
-    )
+ten_classes.mlp_against_1nn(settings.dataset, n_mlp)

@@ -94,3 +94,15 @@ def test_timing_point_fields(slices):
     point = knn.timing_point("mnistlab", 500, 1, slices.X_train, slices.y_train, slices.X_test, slices.y_test)
     assert point.n_train == 500 and point.fit_s >= 0 and point.predict_s > 0
     assert 0 < point.test_error_pct < 40
+
+
+def test_speedup_rows_pair_the_two_back_ends_by_size():
+    def point(backend, n, predict_s):
+        return knn.TimingPoint(
+            backend=backend, n_train=n, k=1, fit_s=0.0, predict_s=predict_s, test_error_pct=5.0
+        )
+
+    rows = knn.speedup_rows(
+        [point("mnistlab", 500, 0.5), point("scikit-learn", 500, 2.0), point("mnistlab", 250, 1.0)]
+    )  # 250 has no scikit-learn time yet
+    assert [r["training images"] for r in rows] == [500] and rows[0]["speed-up (x)"] == 4.0

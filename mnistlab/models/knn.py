@@ -303,3 +303,23 @@ def cv_curve(
         if on_fold:
             on_fold(i + 1, folds)
     return {k: float(np.mean(v)) for k, v in errors.items()}
+
+
+def speedup_rows(points: Sequence[TimingPoint]) -> list[dict]:
+    """One row per training size timed by both mnistlab and scikit-learn: errors, times, speed-up."""
+    by = {(p.n_train, p.backend): p for p in points}
+    rows = []
+    for n in sorted({p.n_train for p in points}):
+        ours, ref = by.get((n, "mnistlab")), by.get((n, "scikit-learn"))
+        if ours is None or ref is None:
+            continue
+        rows.append(
+            {
+                "training images": n,
+                "test error (%)": round(ours.test_error_pct, 2),
+                "mnistlab test time (s)": round(ours.predict_s, 3),
+                "scikit-learn test time (s)": round(ref.predict_s, 3),
+                "speed-up (x)": round(ref.predict_s / ours.predict_s, 2),
+            }
+        )
+    return rows
