@@ -32,6 +32,7 @@ from http.cookiejar import CookieJar
 
 import websockets
 
+from benchmarks import st_protocol
 from benchmarks.servers import AppServer, RssSampler
 from benchmarks.st_protocol import ProtocolError, RunResult, Tab
 
@@ -202,11 +203,11 @@ def measure(
             await warm.open_page(page)
         await warm.close()
 
-    asyncio.run(warm_up())
+    st_protocol.run(warm_up())
     sampler = RssSampler(pids)
     before = sampler.now()
     sampler.start()
-    elapsed = asyncio.run(simulate(tally, url, students, seconds, scenario, interval_s, trainers))
+    elapsed = st_protocol.run(simulate(tally, url, students, seconds, scenario, interval_s, trainers))
     time.sleep(settle_s)
     sampler.stop()
     replicas = {n: sorted({name for c in conns for name in c}) for n, conns in tally.connections.items()}

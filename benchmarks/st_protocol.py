@@ -218,3 +218,12 @@ class Tab:
 
 def page_url(base_url: str, page: str, query: dict[str, str] | None = None) -> str:
     return f"{base_url.rstrip('/')}/{page}" + (f"?{urllib.parse.urlencode(query)}" if query else "")
+
+
+def run(coroutine):
+    """asyncio.run in a fresh thread: the caller's thread may already run an event loop (a test session's
+    sync Playwright does), and asyncio.run refuses to start a second one there."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()

@@ -38,7 +38,7 @@ def test_binary_page_slider_changes_the_test_error(server, page):
     wait_idle(page)
     after = error.inner_text()
     assert before.endswith("%") and after.endswith("%") and after != before
-    caption = page.locator("[data-testid=stCaptionContainer]").all_inner_texts()[0]
+    caption = page.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").all_inner_texts()[0]
     assert "C=0.0001" in caption.replace("1e-4", "0.0001")
     assert exceptions(page) == []
     page.screenshot(path=str(ARTIFACTS / "binary_2d.png"))

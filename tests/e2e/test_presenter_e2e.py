@@ -28,7 +28,9 @@ SIZES = """() => {
 
 TICK_GREW = "t => parseFloat(document.querySelector('.st-key-map .xtick text').style.fontSize) > t"
 
-CAPTION_CHANGED = "old => document.querySelector('[data-testid=stCaptionContainer]').innerText !== old"
+CAPTION_CHANGED = (
+    "old => document.querySelector('[data-testid=stMain] [data-testid=stCaptionContainer]').innerText !== old"
+)
 
 # One unit of principal component 1 and of component 2, in screen pixels, and the points' marker sizes.
 GEOMETRY = """() => {
@@ -61,6 +63,7 @@ def test_presenter_mode_on_the_2d_page_fits_a_projector_and_survives_a_knob_move
     pg = projector
     open_page(pg, server.url, "binary_2d")
     pg.get_by_text("The three families compared").wait_for()
+    pg.locator(".st-key-map .main-svg").first.wait_for()  # plotly draws the map after the script ends
     wait_idle(pg)
     normal = pg.evaluate(SIZES)
 
@@ -83,7 +86,7 @@ def test_presenter_mode_on_the_2d_page_fits_a_projector_and_survives_a_knob_move
     # The points are markers of a readable size, not dots baked into the picture.
     assert len(geometry["markerSizes"]) == 2 and min(geometry["markerSizes"]) >= 6, geometry
 
-    caption = pg.locator("[data-testid=stCaptionContainer]").first.inner_text()
+    caption = pg.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first.inner_text()
     pg.get_by_role("slider").first.focus()
     pg.keyboard.press("ArrowRight")
     pg.wait_for_function(CAPTION_CHANGED, arg=caption)

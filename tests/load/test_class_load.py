@@ -6,13 +6,12 @@ only reported (printed with -s, saved to test-artifacts/class_load.json): they d
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
 import pytest
 
-from benchmarks import class_load
+from benchmarks import class_load, st_protocol
 from benchmarks.servers import AppServer
 from benchmarks.st_protocol import Tab
 
@@ -40,7 +39,7 @@ def test_a_slider_move_is_a_fragment_rerun(server):
         await tab.close()
         return opened.status, moved.status
 
-    assert asyncio.run(move()) == ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
+    assert st_protocol.run(move()) == ("FINISHED_SUCCESSFULLY", "FINISHED_FRAGMENT_RUN_SUCCESSFULLY")
 
 
 def test_a_class_of_twenty(server):

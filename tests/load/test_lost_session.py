@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
 
+from benchmarks import st_protocol
 from benchmarks.servers import AppServer
 from benchmarks.st_protocol import Tab
 from mnistlab.ui import replica
@@ -39,17 +39,17 @@ async def first_run_alerts(url: str, previous_session: str = "") -> tuple[list[s
 
 
 def test_new_tab_gets_no_notice(server):
-    alerts, _ = asyncio.run(first_run_alerts(server.url))
+    alerts, _ = st_protocol.run(first_run_alerts(server.url))
     assert alerts == []
 
 
 def test_reconnect_to_a_live_session_gets_no_notice(server):
-    _, session = asyncio.run(first_run_alerts(server.url))
-    alerts, again = asyncio.run(first_run_alerts(server.url, session))  # kept for disconnectedSessionTTL
+    _, session = st_protocol.run(first_run_alerts(server.url))
+    alerts, again = st_protocol.run(first_run_alerts(server.url, session))  # kept for disconnectedSessionTTL
     assert again == session and alerts == []
 
 
 def test_reconnect_to_a_lost_session_is_told(server):
-    alerts, session = asyncio.run(first_run_alerts(server.url, "a-session-that-died-with-its-process"))
+    alerts, session = st_protocol.run(first_run_alerts(server.url, "a-session-that-died-with-its-process"))
     assert session != "a-session-that-died-with-its-process"
     assert len(alerts) == 1 and "new session" in alerts[0] and "r7" in alerts[0]
