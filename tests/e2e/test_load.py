@@ -55,6 +55,13 @@ async def settled(page, last_text: str) -> None:
     await page.wait_for_function(PAGE_IDLE, timeout=180_000)
 
 
+# A training job has started: queued (with its position), running (a progress bar) or already done.
+JOB_STARTED = (
+    "[data-testid=stProgress], [data-testid=stAlert]:has-text('Queued'), "
+    "[data-testid=stCaptionContainer]:has-text('Done in')"
+)
+
+
 async def timed(page, action, done_selector_or_text) -> float:
     start = time.perf_counter()
     await action()
@@ -119,7 +126,22 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     await page.wait_for_selector(STATE_IDLE)
     try:
         train = page.get_by_role("button", name="Train", exact=True)
-        times["training"].append(await timed(page, train.click, "1 / 1"))
+
+        async def start_training() -> None:
+            # Under this load a click can land while the page redraws the button and be lost, as a key
+            # press can (above): the job shows it started (queued, running or done) or it is clicked again.
+            for attempt in range(3):
+                await train.click()
+                try:
+                    await page.wait_for_selector(JOB_STARTED, timeout=30_000)
+                    if attempt:
+                        times["training retries"].append(attempt)
+                    return
+                except PlaywrightTimeout:
+                    continue
+            raise AssertionError("the Train click never started a job")
+
+        times["training"].append(await timed(page, start_training, "1 / 1"))
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / f"load-student-{i}.png"), full_page=True)
@@ -132,7 +154,13 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
 async def run_load(url: str, sessions: int) -> tuple[dict, int]:
     from playwright.async_api import async_playwright
 
-    times: dict[str, list[float]] = {"slider": [], "draw": [], "training": [], "slider retries": []}
+    times: dict[str, list[float]] = {
+        "slider": [],
+        "draw": [],
+        "training": [],
+        "slider retries": [],
+        "training retries": [],
+    }
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         students = (student(browser, url, i, times) for i in range(sessions))
@@ -166,7 +194,9 @@ def test_ten_concurrent_sessions(mnist):
     finally:
         server.stop()
     retries = times.pop("slider retries")
+    training_retries = times.pop("training retries")
     alone.pop("slider retries", None)
+    alone.pop("training retries", None)
     report = {
         "sessions": SESSIONS,
         "exceptions": errors,
@@ -177,6 +207,7 @@ def test_ten_concurrent_sessions(mnist):
             "after_ttl": round(released),
         },
         "slider_retries": len(retries),
+        "training_click_retries": len(training_retries),
         "alone_p50_s": {name: round(statistics.median(v), 2) for name, v in alone.items() if v},
         **{
             name: {
@@ -193,6 +224,7 @@ def test_ten_concurrent_sessions(mnist):
     assert errors == 0
     assert all(len(v) == SESSIONS for v in times.values())
     assert max(retries, default=0) <= 1, report  # a press lost in a redraw is taken by the next one
+    assert max(training_retries, default=0) <= 1, report
     for name, v in times.items():
         # SESSIONS students at once may take SESSIONS times as long as one, and about as much again because
         # their ten Chromiums share the same two cores with the server (measured: trainings, queued one at a
