@@ -10,6 +10,7 @@ import streamlit as st
 
 from mnistlab.data import datasets, problems
 from mnistlab.data.problems import Split
+from mnistlab.jobs import kinds
 
 
 def _read_only(split: Split) -> Split:
@@ -18,9 +19,12 @@ def _read_only(split: Split) -> Split:
     return split
 
 
+# The dataset, the scaled ten-class split and the training tensors come from the job workers' own
+# per-process loaders: a training job in this process then uses the same arrays as the pages, not a
+# second copy of each (about 450 MB).
 @st.cache_resource(show_spinner="Loading the dataset...")
 def dataset(name: str) -> datasets.Dataset:
-    return datasets.load_dataset(datasets.SPECS[name])
+    return kinds.dataset(name)
 
 
 @st.cache_resource(show_spinner="Splitting 60,000 / 10,000 as the notebook does...")
@@ -30,7 +34,7 @@ def split(name: str) -> Split:
 
 @st.cache_resource(show_spinner="Scaling the 60,000 training images (float32)...")
 def ten_classes(name: str) -> Split:
-    return _read_only(problems.ten_classes(split(name)))
+    return _read_only(kinds.ten_classes(name))
 
 
 @st.cache_resource(max_entries=4, show_spinner="Scaling the binary problem (784 pixels)...")
@@ -51,4 +55,4 @@ def scaler(name: str):
 @st.cache_resource(max_entries=4, show_spinner="Moving the data to the training device...")
 def tensors(name: str, device: str) -> problems.TensorData:
     """The scaled split as tensors on ``device``, shared read-only by every training on this server."""
-    return problems.to_tensors(ten_classes(name), device)
+    return kinds.full_tensors(name, device)
