@@ -19,7 +19,8 @@ sidebar.explain(
 identity.show_notices(store)
 if store is None:
     st.stop()
-student = identity.name_form()
+# On the projector the board is for the class: no name form there.
+student = identity.current_student(store) if settings.presenter else identity.name_form()
 keep = {identity.TOKEN_PARAM: student.token} if student else None
 
 
