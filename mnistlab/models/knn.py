@@ -133,7 +133,8 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         sq_norms = torch.empty(n, dtype=torch.float64, device=dev)
         for s in range(0, n, 8192):  # in blocks: no float64 copy of the whole training set
             centred = self.train_[s : s + 8192] - mean
-            sq_norms[s : s + 8192] = (centred.double() ** 2).sum(1)
+            wide = centred.double()
+            sq_norms[s : s + 8192] = wide.mul_(wide).sum(1)
             self.scorer_[s : s + 8192, :dim] = -2 * centred
         self.max_norm_ = float(sq_norms.max()) ** 0.5 if n else 0.0
         hi = sq_norms.to(self.dtype_)
@@ -211,8 +212,11 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         out = torch.empty(cand.shape, dtype=torch.float64, device=q64.device)
         rows = max(1, budget // max(1, cand.shape[1] * self.X_.shape[1]))
         for s in range(0, len(cand), rows):
-            diff = self.train_[cand[s : s + rows]].double() - q64[s : s + rows, None, :]
-            out[s : s + rows] = torch.einsum("ijk,ijk->ij", diff, diff)
+            block = cand[s : s + rows]
+            # index_select and in-place arithmetic: several times faster than fancy indexing + einsum
+            diff = torch.index_select(self.train_, 0, block.ravel()).view(*block.shape, -1).double()
+            diff.sub_(q64[s : s + rows, None, :])
+            out[s : s + rows] = diff.mul_(diff).sum(-1)
         return out
 
     def predict_proba(self, Q: np.ndarray) -> np.ndarray:
