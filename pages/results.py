@@ -28,7 +28,11 @@ else:
     st.dataframe(
         rows,
         hide_index=True,
-        column_config={"pinned": st.column_config.CheckboxColumn("pinned", width="small")},
+        column_config={
+            "pinned": st.column_config.CheckboxColumn("pinned", width="small"),
+            "training size": st.column_config.NumberColumn(format="localized"),
+        },
+        column_order=results_log.PRESENTER_COLUMNS if settings.presenter else None,
     )
     scored = [r for r in rows if r["test error (%)"] is not None]
     charts.plotly(

@@ -12,6 +12,10 @@ from mnistlab.results import ResultRow
 from mnistlab.store import NewRun, Run, StoreUnavailable
 from mnistlab.ui import identity, keys
 
+# On a projector the table shows what the lesson compares, every column readable without scrolling
+# sideways (the downloads keep them all).
+PRESENTER_COLUMNS = ("pinned", "page", "model", "training size", "test error (%)")
+
 # The Results table's page titles -> (the page's URL path, the class board's task).
 PAGES = {
     "Binary 2-D": ("binary_2d", "binary_2d"),
