@@ -55,7 +55,8 @@ def test_proba(label: str, found: dict[str, Callable[[], np.ndarray]]) -> np.nda
 
 
 def _caption(names, truth: int, pred: int, confidence: float) -> str:
-    return f"{names[truth]} -> {names[pred]} ({100 * confidence:.0f} %)"
+    # Two short lines: on one, Fashion-MNIST's "T-shirt/top -> Pullover (97 %)" ran into its neighbours.
+    return f"{names[truth]}<br>-> {names[pred]} {100 * confidence:.0f} %"
 
 
 def confident_mistakes(dataset: str, proba: np.ndarray, names) -> None:
@@ -158,7 +159,7 @@ def comparison(dataset: str, found: dict[str, Callable[[], np.ndarray]], first: 
     ):
         if len(idx):
             shown = idx[:16]
-            captions = [f"{names[y[i]]}: {names[right[i]]} vs {names[wrong[i]]}" for i in shown]
+            captions = [f"{names[y[i]]}:<br>{names[right[i]]} vs {names[wrong[i]]}" for i in shown]
             charts.plotly(
                 st,
                 learning.gallery_figure(

@@ -59,6 +59,16 @@ def class_counts_figure(
     )
 
 
+def two_lines(label: str) -> str:
+    """A label too long for one tile's width, broken at its middle space or slash ("Ankle<br>boot")."""
+    cuts = [i for i, ch in enumerate(label) if ch in " /"]
+    if len(label) <= 7 or not cuts:
+        return label
+    cut = min(cuts, key=lambda i: abs(i - len(label) / 2))
+    keep = label[cut] if label[cut] == "/" else ""
+    return f"{label[:cut]}{keep}<br>{label[cut + 1 :]}"
+
+
 def image_grid_figure(
     mosaic: np.ndarray,
     row_labels: Sequence[str],
@@ -79,9 +89,12 @@ def image_grid_figure(
     step = tile + gap
     n_rows = (mosaic.shape[0] + gap) // step
     n_cols = (mosaic.shape[1] + gap) // step
+    # The margins grow to the labels: a fixed one cut Fashion-MNIST's "T-shirt/top" to "T-shir", and a
+    # long column label is broken onto two lines rather than turned (and the last one dropped).
     fig.update_yaxes(
         tickvals=[mosaic.shape[0] - 1 - (r * step + tile / 2) for r in range(n_rows)],
         ticktext=list(row_labels),
+        automargin=True,
         scaleanchor="x",
         constrain="domain",
         showgrid=False,
@@ -92,7 +105,9 @@ def image_grid_figure(
         zeroline=False,
         constrain="domain",
         tickvals=[c * step + tile / 2 for c in range(n_cols)] if col_labels else [],
-        ticktext=list(col_labels) if col_labels else None,
+        ticktext=[two_lines(label) for label in col_labels] if col_labels else None,
+        tickangle=0,
+        automargin=True,
     )
     return style(fig, title, height=height or max(160, 52 * n_rows + 80))
 
