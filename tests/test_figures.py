@@ -49,3 +49,12 @@ def test_gallery_captions_of_two_lines_get_room_under_each_tile():
     one = learning.gallery_figure(np.zeros((8, 28, 28)), ["7 -> 9"] * 8)
     two = learning.gallery_figure(np.zeros((8, 28, 28)), ["T-shirt/top<br>-> Pullover 97 %"] * 8)
     assert two.data[0].z.shape[0] > one.data[0].z.shape[0] and two.layout.height > one.layout.height
+
+
+def test_log_axes_read_as_plain_decimals_one_tick_a_decade():
+    """0.001, 0.01, 0.1, 1, 10 on a log axis, not 1e-3 or 10^-3."""
+    fig = figures.cv_curve_figure([1e-3, 1e-2, 0.1, 1.0, 10.0], [30, 28, 27, 26.6, 26.6], "C")
+    axis = fig.layout.xaxis
+    assert (axis.type, axis.dtick, axis.tickformat, axis.exponentformat) == ("log", 1, ",~r", "none")
+    linear = figures.cv_curve_figure([1, 2, 3], [3, 2, 1], "degree", log_x=False).layout.xaxis
+    assert linear.type == "linear" and linear.tickformat is None

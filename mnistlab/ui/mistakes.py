@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from mnistlab.models import diagnostics, knn, metrics
-from mnistlab.ui import charts, jobs, keys, recipe, runs, shared
+from mnistlab.ui import charts, jobs, keys, recipe, runs, shared, widgets
 from mnistlab.views import figures, learning, mosaics
 
 KNN_TRAIN, KNN_K = 10000, 5
@@ -38,7 +38,7 @@ def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
         if job.params.get("dataset") == dataset:
             out[
                 f"ten-classes page: MLP (200, 100) on {done['n_train']:,} images, "
-                f"{len(done['log'].losses)} epochs"
+                + widgets.counted(len(done["log"].losses), "epoch")
             ] = lambda m=done["model"]: m.predict_proba(X_test)
     out[f"{KNN_K}-NN on {KNN_TRAIN:,} training images (vote shares)"] = lambda: _knn_proba(dataset)
     return out
