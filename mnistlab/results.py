@@ -68,7 +68,8 @@ class ResultRow:
 
 def to_csv(rows: Sequence[dict]) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    # Only the table's columns: the page's own (which rows are pinned) stay on the page.
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -13,8 +13,9 @@ from mnistlab.views import figures
 settings = sidebar.settings()
 st.title("Results of this session")
 sidebar.explain(
-    "Every model fitted or trained in this session, on any page. Sort by clicking a column; export the "
-    "table for a spreadsheet (CSV) or a slide (Markdown)."
+    "Every model fitted or trained in this session, on any page, newest first; pin the rows the lesson "
+    "is about to keep them at the top. Sort by clicking a column; export the table for a spreadsheet "
+    "(CSV) or a slide (Markdown)."
 )
 rows = results_log.rows()
 if not rows:
@@ -23,7 +24,16 @@ if not rows:
         "appears here."
     )
 else:
-    st.dataframe(rows, hide_index=True)
+    results_log.pin_controls()
+    st.dataframe(
+        rows,
+        hide_index=True,
+        column_config={
+            "pinned": st.column_config.CheckboxColumn("pinned", width="small"),
+            "training size": st.column_config.NumberColumn(format="localized"),
+        },
+        column_order=results_log.PRESENTER_COLUMNS if settings.presenter else None,
+    )
     scored = [r for r in rows if r["test error (%)"] is not None]
     charts.plotly(
         st,

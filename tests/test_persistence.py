@@ -55,3 +55,23 @@ def test_an_anonymous_student_is_asked_for_a_name_and_stores_nothing(database):
     app.switch_page("pages/binary_2d.py").run()
     assert not app.exception
     assert RunStore(database).best_per_task() == []
+
+
+def test_pinned_rows_stay_pinned_after_a_reload(database):
+    app = named_student("Ada")
+    token = app.query_params["me"]
+    app.switch_page("pages/binary_2d.py").run()
+    app.select_slider(key="model-C").set_value(0.0001).run()
+    app.switch_page("pages/results.py").run()
+    chooser = app.multiselect(key="results-pinned")
+    chooser.select(next(o for o in chooser.options if o.endswith("C=1"))).run()
+    assert not app.exception
+    assert [r.pinned for r in RunStore(database).runs_of(token)] == [False, True]  # newest first
+
+    reloaded = AppTest.from_file(APP, default_timeout=120)
+    reloaded.query_params["me"] = token
+    reloaded.run().switch_page("pages/results.py").run()
+    table = reloaded.dataframe[0].value
+    assert list(table["model"]) == ["logistic regression, C=1", "logistic regression, C=0.0001"]
+    assert list(table["pinned"]) == [True, False]
+    assert len(reloaded.multiselect(key="results-pinned").value) == 1

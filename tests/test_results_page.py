@@ -41,3 +41,34 @@ def test_results_are_listed_newest_first_one_row_per_setting(mnist):
     at.switch_page("pages/results.py").run()
     models = list(at.dataframe[0].value["model"])
     assert models == ["logistic regression, C=0.1", "logistic regression, C=1", "logistic regression, C=0.01"]
+
+
+def pin(at: AppTest, model: str) -> None:
+    chooser = at.multiselect(key="results-pinned")
+    option = next(o for o in chooser.options if o.endswith(model))
+    chooser.select(option).run()
+
+
+def test_a_pinned_row_stays_at_the_top_above_newer_rows(mnist):
+    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/binary_2d.py").run()
+    for C in (0.01, 0.1):
+        at.select_slider(key="model-C").set_value(C).run()
+    at.switch_page("pages/results.py").run()
+    pin(at, "logistic regression, C=0.01")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert list(table["model"]) == [
+        "logistic regression, C=0.01",
+        "logistic regression, C=0.1",
+        "logistic regression, C=1",
+    ]
+    assert list(table["pinned"]) == [True, False, False]
+    at.switch_page("pages/binary_2d.py").run()
+    at.select_slider(key="model-C").set_value(10.0).run()  # a newer row goes below the pinned one
+    at.switch_page("pages/results.py").run()
+    assert list(at.dataframe[0].value["model"])[:2] == [
+        "logistic regression, C=0.01",
+        "logistic regression, C=10",
+    ]
+    at.multiselect(key="results-pinned").set_value([]).run()  # unpinned: back to newest first
+    assert list(at.dataframe[0].value["model"])[0] == "logistic regression, C=10"

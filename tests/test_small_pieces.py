@@ -37,3 +37,25 @@ def test_projection_is_sklearns_transform():
 def test_an_unknown_device_is_refused_by_name():
     with pytest.raises(devices.DeviceUnavailable, match="Cannot train on tpu: unknown device 'tpu'"):
         devices.resolve_device("tpu")
+
+
+def test_a_long_chart_title_is_broken_into_lines_that_fit(monkeypatch):
+    """A plotly title never wraps: in presenter mode at 1280 px it ran off the chart."""
+    import plotly.graph_objects as go
+    import streamlit as st
+
+    from mnistlab.ui import charts, keys
+
+    title = "24 wrong test images, most confident first: true -> predicted (probability given)"
+    shown = {}
+
+    class Where:
+        def plotly_chart(self, figure, **_):
+            shown["figure"] = figure
+
+    monkeypatch.setattr(st, "session_state", {keys.PRESENTER: True})
+    figure = go.Figure(layout=dict(title_text=title, height=300, margin=dict(t=50)))
+    charts.plotly(Where(), figure)
+    lines = shown["figure"].layout.title.text.split("<br>")
+    assert len(lines) == 2 and max(map(len, lines)) <= charts.TITLE_CHARS[True]
+    assert shown["figure"].layout.margin.t > 50 and figure.layout.title.text == title  # the original kept

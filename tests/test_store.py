@@ -224,7 +224,7 @@ def test_a_version_1_database_is_upgraded_with_its_rows_kept(url):
     try:
         best = store.best_per_task()
         assert [(e.display_name, e.test_error_pct, e.settings) for e in best] == [("Ada L.", 2.0, {"C": 1.0})]
-        assert any("version 1 to 2" in n for n in store.notices)
+        assert any(f"version 1 to {VERSION}" in n for n in store.notices)
         with store.engine.connect() as conn:
             assert schema.current_version(conn) == VERSION
             assert conn.execute(sa.select(sa.func.count()).select_from(schema.runs)).scalar() == 2
@@ -237,6 +237,54 @@ def test_a_version_1_database_is_upgraded_with_its_rows_kept(url):
     reopened.best_per_task()
     assert reopened.notices == []  # nothing left to upgrade
     reopened.close()
+
+
+def test_a_student_pins_only_their_own_runs(store):
+    ada, bob = new_token(), new_token()
+    first = store.save_run(ada, "Ada", a_run()).run_id
+    second = store.save_run(ada, "Ada", a_run(error=1.0)).run_id
+    theirs = store.save_run(bob, "Bob", a_run()).run_id
+    store.set_pinned(ada, [first, theirs], True)
+    assert {r.id: r.pinned for r in store.runs_of(ada)} == {first: True, second: False}
+    assert not store.runs_of(bob)[0].pinned  # another student's run is left alone
+    store.set_pinned(ada, [first], False)
+    assert not any(r.pinned for r in store.runs_of(ada))
+
+
+def test_a_version_2_database_gains_the_pinned_flag_with_its_rows_kept(url):
+    engine = engines.make_engine(url)
+    owner_token = new_token()
+    with engine.begin() as conn:
+        schema.create_v2(conn)
+        conn.execute(
+            schema.v2_metadata.tables["runs"].insert(),
+            dict(
+                owner=owner_of(owner_token),
+                display_name="Ada",
+                page="binary_2d",
+                task="binary_2d",
+                model="Logistic",
+                settings={"C": 1.0},
+                dataset="mnist",
+                metrics={"test_error_pct": 2.0},
+                test_error_pct=2.0,
+                device="cpu",
+                created_at=1.0,
+                hidden=False,
+            ),
+        )
+    engine.dispose()
+    store = RunStore(url)
+    try:
+        (old,) = store.runs_of(owner_token)
+        assert (old.model, old.pinned) == ("Logistic", False)
+        assert any(f"version 2 to {VERSION}" in n for n in store.notices)
+        store.set_pinned(owner_token, [old.id], True)
+        assert store.runs_of(owner_token)[0].pinned
+        with store.engine.connect() as conn:
+            assert schema.current_version(conn) == VERSION
+    finally:
+        store.close()
 
 
 def test_a_corrupt_sqlite_file_is_moved_aside_and_recreated(tmp_path):

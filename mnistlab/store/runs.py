@@ -75,6 +75,7 @@ class Run:
     created_at: float
     hidden: bool
     has_weights: bool
+    pinned: bool = False  # kept at the top of the student's Results for the lesson
 
 
 @dataclass(frozen=True)
@@ -327,6 +328,18 @@ class RunStore:
                 raise identity.NotAllowed("There is no such run among yours.")
 
         self._write(change)
+
+    def set_pinned(self, token: str, run_ids: list[int], pinned: bool) -> None:
+        """Pin (or unpin) some of the student's own runs; others' runs are left alone. Queued when down."""
+        owner = identity.owner_of(token)
+        if not run_ids:
+            return
+        self._write(
+            lambda conn: conn.execute(
+                runs.update().where(runs.c.id.in_(run_ids), runs.c.owner == owner).values(pinned=pinned)
+            ),
+            queue=True,
+        )
 
     def weights(self, token: str, run_id: int) -> dict | None:
         """The run's state dict, loaded with ``weights_only=True`` (never runs code), or None."""

@@ -7,13 +7,14 @@ and a failed step leaves it as it was. A database newer than this code is refuse
 History
   1  runs: owner, display name, page, task, model, settings, dataset, metrics, test error, device, time
   2  runs gain curves, timings, a hidden flag and weights; students (token hash -> name); board settings
+  3  runs gain a pinned flag (kept at the top of the student's Results for the lesson)
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-VERSION = 2
+VERSION = 3
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
@@ -43,6 +44,8 @@ runs = sa.Table(
     sa.Column("timings", sa.JSON, nullable=True),
     sa.Column("hidden", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Column("weights", sa.LargeBinary, nullable=True),
+    # Version 3.
+    sa.Column("pinned", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 students = sa.Table(
@@ -60,23 +63,45 @@ board = sa.Table(
     sa.Column("value", sa.String(200), nullable=False),
 )
 
-# Version 1 as it shipped, kept so the migration can be tested against a real old database.
-v1_metadata = sa.MetaData()
-sa.Table("schema_version", v1_metadata, sa.Column("version", sa.Integer, nullable=False))
-sa.Table(
-    "runs",
-    v1_metadata,
-    *(
-        sa.Column(c.name, c.type, primary_key=c.primary_key, nullable=c.nullable, index=c.index)
-        for c in runs.c
-        if c.name not in ("curves", "timings", "hidden", "weights")
-    ),
-)
+
+# Older versions as they shipped, kept so each migration can be tested against a real old database.
+def _old_metadata(without: tuple[str, ...]) -> sa.MetaData:
+    old = sa.MetaData()
+    sa.Table("schema_version", old, sa.Column("version", sa.Integer, nullable=False))
+    sa.Table(
+        "runs",
+        old,
+        *(
+            sa.Column(
+                c.name,
+                c.type,
+                primary_key=c.primary_key,
+                nullable=c.nullable,
+                index=c.index,
+                # The flags (hidden, pinned) are this schema's only server defaults, both false.
+                server_default=sa.false() if c.server_default is not None else None,
+            )
+            for c in runs.c
+            if c.name not in without
+        ),
+    )
+    return old
+
+
+v1_metadata = _old_metadata(("curves", "timings", "hidden", "weights", "pinned"))
+v2_metadata = _old_metadata(("pinned",))
 
 
 def create_v1(conn: sa.Connection) -> None:
     v1_metadata.create_all(conn)
     conn.execute(v1_metadata.tables["schema_version"].insert().values(version=1))
+
+
+def create_v2(conn: sa.Connection) -> None:
+    v2_metadata.create_all(conn)
+    students.create(conn)
+    board.create(conn)
+    conn.execute(v2_metadata.tables["schema_version"].insert().values(version=2))
 
 
 class SchemaTooNew(RuntimeError):
@@ -109,7 +134,11 @@ def _v1_to_v2(conn: sa.Connection) -> None:
         conn.execute(students.insert(), rows)
 
 
-MIGRATIONS = {1: _v1_to_v2}  # from version n to n + 1
+def _v2_to_v3(conn: sa.Connection) -> None:
+    _add_column(conn, runs, "pinned")
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}  # from version n to n + 1
 
 
 def current_version(conn: sa.Connection) -> int | None:

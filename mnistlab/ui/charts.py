@@ -3,12 +3,17 @@ reruns alike (the scale is read from the session, not from a value set earlier i
 
 from __future__ import annotations
 
+import textwrap
+
 import plotly.graph_objects as go
 import streamlit as st
 
 from mnistlab.ui import keys
 
 PRESENTER_SCALE = 1.35
+# A plotly title never wraps: past about this many characters it ran off the chart's right edge (at a
+# 1280 px wide projector, in presenter mode's larger type), so it is broken into lines here.
+TITLE_CHARS = {False: 96, True: 64}
 
 
 def scale() -> float:
@@ -21,8 +26,19 @@ def plotly(where, figure: go.Figure, grow: bool = True, **kwargs):
     ``grow=False``: only the text grows; for a chart that must fit a 720 px projector with its numbers.
     """
     factor = scale()
-    if factor != 1.0:
+    title = figure.layout.title.text or ""
+    width = TITLE_CHARS[factor != 1.0]
+    if factor != 1.0 or (len(title) > width and "<br>" not in title):
         figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
+    if len(title) > width and "<br>" not in title:
+        lines = textwrap.wrap(title, width)
+        extra = round(22 * factor * (len(lines) - 1))  # the plot keeps its size; the chart grows
+        figure.update_layout(
+            title_text="<br>".join(lines),
+            margin_t=(figure.layout.margin.t or 50) + extra,
+            height=(figure.layout.height or 450) + extra,
+        )
+    if factor != 1.0:
         layout = figure.layout
         size = round((layout.font.size or 15) * factor)
         figure.update_layout(

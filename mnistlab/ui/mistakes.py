@@ -9,7 +9,7 @@ import numpy as np
 import streamlit as st
 
 from mnistlab.models import diagnostics, knn, metrics
-from mnistlab.ui import charts, jobs, keys, recipe, runs, shared
+from mnistlab.ui import charts, jobs, keys, recipe, runs, shared, widgets
 from mnistlab.views import figures, learning, mosaics
 
 KNN_TRAIN, KNN_K = 10000, 5
@@ -38,7 +38,7 @@ def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
         if job.params.get("dataset") == dataset:
             out[
                 f"ten-classes page: MLP (200, 100) on {done['n_train']:,} images, "
-                f"{len(done['log'].losses)} epochs"
+                + widgets.counted(len(done["log"].losses), "epoch")
             ] = lambda m=done["model"]: m.predict_proba(X_test)
     out[f"{KNN_K}-NN on {KNN_TRAIN:,} training images (vote shares)"] = lambda: _knn_proba(dataset)
     return out
@@ -55,7 +55,8 @@ def test_proba(label: str, found: dict[str, Callable[[], np.ndarray]]) -> np.nda
 
 
 def _caption(names, truth: int, pred: int, confidence: float) -> str:
-    return f"{names[truth]} -> {names[pred]} ({100 * confidence:.0f} %)"
+    # Two short lines: on one, Fashion-MNIST's "T-shirt/top -> Pullover (97 %)" ran into its neighbours.
+    return f"{names[truth]}<br>-> {names[pred]} {100 * confidence:.0f} %"
 
 
 def confident_mistakes(dataset: str, proba: np.ndarray, names) -> None:
@@ -158,7 +159,7 @@ def comparison(dataset: str, found: dict[str, Callable[[], np.ndarray]], first: 
     ):
         if len(idx):
             shown = idx[:16]
-            captions = [f"{names[y[i]]}: {names[right[i]]} vs {names[wrong[i]]}" for i in shown]
+            captions = [f"{names[y[i]]}:<br>{names[right[i]]} vs {names[wrong[i]]}" for i in shown]
             charts.plotly(
                 st,
                 learning.gallery_figure(

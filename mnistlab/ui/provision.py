@@ -15,16 +15,23 @@ _fetch_lock = threading.Lock()
 _model_lock = threading.Lock()
 
 
+# The progress box is for the wait only: once done it goes, and a toast says so (a box saying "fetched
+# and cached" stayed on the page for the rest of the lesson).
+
+
 def fetch_with_progress(name: str) -> None:
     spec = datasets.SPECS[name]
     if datasets.cache_file(spec).exists() or datasets.user_path_for(spec):
         return
+    slot = st.empty()
     with (
         _fetch_lock,
+        slot.container(),
         st.status(f"Fetching {spec.title} (first use on this machine)...", expanded=True) as status,
     ):
         datasets.load_dataset(spec, progress=lambda message, fraction=None: status.write(message))
-        status.update(label=f"{spec.title} fetched and cached", state="complete", expanded=False)
+    slot.empty()
+    st.toast(f"{spec.title} fetched and cached", icon=":material/check_circle:")
 
 
 def require_dataset(name: str) -> datasets.Dataset:
@@ -42,9 +49,11 @@ def require_dataset(name: str) -> datasets.Dataset:
 def ensure_default_model(name: str) -> None:
     if weights.default_model_path(name).exists():
         return
+    slot = st.empty()
     with (
         _model_lock,
-        st.status("Training the default model (first use on this server)...", expanded=True) as box,
+        slot.container(),
+        st.status("Training the default model (first use on this server)...", expanded=True),
     ):
         bar = st.progress(0.0)
         weights.default_model(
@@ -52,4 +61,5 @@ def ensure_default_model(name: str) -> None:
             recipe.ten_classes(name),
             progress=lambda message, fraction=None: bar.progress(fraction or 0.0, text=message),
         )
-        box.update(label="Default model ready", state="complete", expanded=False)
+    slot.empty()
+    st.toast("Default model ready", icon=":material/check_circle:")

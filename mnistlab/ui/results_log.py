@@ -12,6 +12,10 @@ from mnistlab.results import ResultRow
 from mnistlab.store import NewRun, Run, StoreUnavailable
 from mnistlab.ui import identity, keys
 
+# On a projector the table shows what the lesson compares, every column readable without scrolling
+# sideways (the downloads keep them all).
+PRESENTER_COLUMNS = ("pinned", "page", "model", "training size", "test error (%)")
+
 # The Results table's page titles -> (the page's URL path, the class board's task).
 PAGES = {
     "Binary 2-D": ("binary_2d", "binary_2d"),
@@ -94,10 +98,59 @@ def stored_runs() -> list[Run]:
         return []
 
 
-def rows() -> list[dict]:
-    """This session's results, newest first (what the class just saw is at the top), then earlier ones
-    from the store (a reload, another day), each once."""
+def _ordered() -> tuple[list[ResultRow], set[tuple], list[Run]]:
+    """This session's results, newest first, then earlier ones from the store, each once; the pinned
+    identities (this session's pins and the store's); the stored runs."""
     session = list(reversed(st.session_state.get(keys.RESULTS_LOG, {}).values()))
     seen = {r.identity() for r in session}
-    earlier = [r for r in map(stored_row, stored_runs()) if r.identity() not in seen]
-    return [r.as_table_row() for r in [*session, *earlier]]
+    stored = stored_runs()
+    earlier = [r for r in map(stored_row, stored) if r.identity() not in seen]
+    pinned = st.session_state.setdefault(keys.PINNED, set()) | {
+        stored_row(run).identity() for run in stored if run.pinned
+    }
+    return [*session, *earlier], pinned, stored
+
+
+def rows() -> list[dict]:
+    """Pinned rows first (what the lesson is about), then the rest newest first (what the class just saw
+    is at the top); within each, this session's results before earlier ones from the store."""
+    ordered, pinned, _ = _ordered()
+    ordered.sort(key=lambda r: r.identity() not in pinned)  # stable: newest first within each group
+    return [{"pinned": r.identity() in pinned, **r.as_table_row()} for r in ordered]
+
+
+def pin_controls() -> None:
+    """Which rows stay at the top for the lesson: kept in the session and, with a name, in the store."""
+    ordered, pinned, stored = _ordered()
+    labels = {r.identity(): f"{r.page}: {r.model}" for r in ordered}
+    repeated = {label for label in labels.values() if list(labels.values()).count(label) > 1}
+    for r in ordered:  # the same model on two devices or training sizes: say which
+        if labels[r.identity()] in repeated:
+            labels[r.identity()] += f" ({r.n_train:,} images, {r.device})"
+    chosen = st.multiselect(
+        "Pinned for the lesson",
+        list(labels),
+        default=[i for i in labels if i in pinned],
+        format_func=labels.__getitem__,
+        key=keys.PIN_CHOICE,
+        placeholder="Pin rows to keep them at the top",
+    )
+    if set(chosen) == pinned & set(labels):
+        return
+    st.session_state[keys.PINNED] = set(chosen)
+    _store_pins(stored, set(chosen))
+    st.rerun()
+
+
+def _store_pins(stored: list[Run], chosen: set[tuple]) -> None:
+    store = identity.shared_store()
+    student = identity.current_student(store)
+    if store is None or student is None:
+        return
+    wanted = {run.id: stored_row(run).identity() in chosen for run in stored}
+    try:
+        for flag in (True, False):
+            ids = [run.id for run in stored if run.pinned != flag and wanted[run.id] == flag]
+            store.set_pinned(student.token, ids, flag)
+    except StoreUnavailable as exc:
+        st.toast(f"{exc}", icon=":material/cloud_off:")

@@ -18,17 +18,25 @@ class Settings:
 
 
 # Paragraphs grow for the back row, but a metric's value is also a paragraph: it keeps its own,
-# larger size (else the key numbers shrink to the size of their labels). Long labels wrap instead of
-# being cut ("Binary 2-D playg...").
+# larger size (else the key numbers shrink to the size of their labels). Nothing is cut: long labels
+# wrap ("Binary 2-D playg...", "Test NLL (s..."), and a dropdown's value, which cannot wrap (it is an
+# <input>), sizes its box to the whole value: its column then claims that width and a row of columns
+# too narrow for it wraps onto the next line.
 PRESENTER_CSS = """<style>
 html { font-size: 21px; }
 [data-testid=stMarkdownContainer] p, [data-testid=stMarkdownContainer] li { font-size: 1.15rem; }
 [data-testid=stMetricValue] [data-testid=stMarkdownContainer] p,
 [data-testid=stMetricValue] p { font-size: 1.9rem; line-height: 1.15; }
+[data-testid=stMetricLabel] { min-height: calc(2 * 1.25 * 1.15rem); align-items: flex-end; }
+[data-testid=stMetricLabel] p { line-height: 1.25; }
+.stMarkdownEllipsis, .stMarkdownEllipsis p { white-space: normal !important; overflow: visible !important; }
 [data-testid=stSidebarNavLink] { height: auto; max-width: 100%; }
 [data-testid=stSidebarNavLink] span { white-space: normal; overflow: visible; }
 [data-testid=stMainBlockContainer] { padding-top: 3rem; }
 h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
+[data-testid=stSelectbox] input, [data-testid=stMultiSelect] input { font-size: 1rem; field-sizing: content; }
+[data-testid=stMultiSelect] span, [role=listbox] [role=option] { font-size: 1rem; }
+[data-testid=stColumn] { min-width: min-content; }
 [data-baseweb=select] div, [data-baseweb=select] span {
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }
 [data-testid=stBaseButton-secondary] p, [data-testid=stBaseButton-primary] p { white-space: nowrap; }

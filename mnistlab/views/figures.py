@@ -27,6 +27,11 @@ PALETTE = [
 ]
 
 
+# Log axes labelled in plain decimals, one tick a decade (0.001, 0.01, 0.1, 1, 10; 1,000, 10,000), not
+# plotly's 1e-3, 10^-3 or "2 5" minor labels.
+LOG_AXIS = dict(type="log", dtick=1, tickformat=",~r", exponentformat="none")
+
+
 def style(fig: go.Figure, title: str = "", height: int = 380, **layout) -> go.Figure:
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
@@ -59,6 +64,16 @@ def class_counts_figure(
     )
 
 
+def two_lines(label: str) -> str:
+    """A label too long for one tile's width, broken at its middle space or slash ("Ankle<br>boot")."""
+    cuts = [i for i, ch in enumerate(label) if ch in " /"]
+    if len(label) <= 7 or not cuts:
+        return label
+    cut = min(cuts, key=lambda i: abs(i - len(label) / 2))
+    keep = label[cut] if label[cut] == "/" else ""
+    return f"{label[:cut]}{keep}<br>{label[cut + 1 :]}"
+
+
 def image_grid_figure(
     mosaic: np.ndarray,
     row_labels: Sequence[str],
@@ -79,9 +94,12 @@ def image_grid_figure(
     step = tile + gap
     n_rows = (mosaic.shape[0] + gap) // step
     n_cols = (mosaic.shape[1] + gap) // step
+    # The margins grow to the labels: a fixed one cut Fashion-MNIST's "T-shirt/top" to "T-shir", and a
+    # long column label is broken onto two lines rather than turned (and the last one dropped).
     fig.update_yaxes(
         tickvals=[mosaic.shape[0] - 1 - (r * step + tile / 2) for r in range(n_rows)],
         ticktext=list(row_labels),
+        automargin=True,
         scaleanchor="x",
         constrain="domain",
         showgrid=False,
@@ -92,7 +110,9 @@ def image_grid_figure(
         zeroline=False,
         constrain="domain",
         tickvals=[c * step + tile / 2 for c in range(n_cols)] if col_labels else [],
-        ticktext=list(col_labels) if col_labels else None,
+        ticktext=[two_lines(label) for label in col_labels] if col_labels else None,
+        tickangle=0,
+        automargin=True,
     )
     return style(fig, title, height=height or max(160, 52 * n_rows + 80))
 
@@ -311,7 +331,7 @@ def cv_curve_figure(
                 marker=dict(size=14, color=PALETTE[1], symbol="star"),
             )
         )
-    fig.update_xaxes(title=xlabel, type="log" if log_x else "linear")
+    fig.update_xaxes(title=xlabel, **(LOG_AXIS if log_x else dict(type="linear")))
     fig.update_yaxes(title="CV error (%)")
     return style(fig, title, height=height, showlegend=False)
 
@@ -440,7 +460,7 @@ def timing_curves_figure(points: Sequence, height: int = 380) -> go.Figure:
                 row=1,
                 col=col,
             )
-    fig.update_xaxes(title="training images", type="log")
+    fig.update_xaxes(title="training images", **LOG_AXIS)
     return style(fig, "", height=height, legend=dict(orientation="h", y=-0.25, x=0))
 
 
@@ -570,7 +590,7 @@ def c_sweep_figure(
     # No annotations on these shapes: on a log axis plotly places their text at the wrong x.
     fig.add_vrect(x0=min(Cs), x1=matters_below, fillcolor="#e8710a", opacity=0.12, line_width=0)
     fig.add_vline(x=current, line=dict(color="#111827", width=2))
-    fig.update_xaxes(title="C (log scale)", type="log", exponentformat="power")
+    fig.update_xaxes(title="C (log scale)", **LOG_AXIS)
     return style(
         fig,
         "Where C matters: test error and the size of the weights",

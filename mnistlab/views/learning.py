@@ -83,7 +83,8 @@ def gallery_figure(
 ) -> go.Figure:
     """Digits (n, 28, 28; 0..255) each with a caption under it, e.g. 'true 4 -> 9 (97 %)'."""
     images = np.asarray(images, dtype=np.float32) / 255
-    gap, caption_h = 4, 10
+    lines = max((text.count("<br>") + 1 for text in captions), default=1)
+    gap, caption_h = 4, 2 + 8 * lines  # room under each tile for its caption's lines
     tiles = mosaics.tile(images, per_row)
     rows, cols = tiles.shape[:2]
     padded = np.zeros((rows, cols, 28 + caption_h, 28), dtype=np.float32)
@@ -105,7 +106,7 @@ def gallery_figure(
         )
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
-    return _tight(figures.style(fig, title, height=int(90 + 100 * rows)))
+    return _tight(figures.style(fig, title, height=int(90 + (82 + 8 * lines) * rows)))
 
 
 def class_report_figure(

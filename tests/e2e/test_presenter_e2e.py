@@ -4,7 +4,10 @@ stay the largest text, the map and its numbers fit without scrolling, the map ke
 Screenshots (before and after a knob move) go to test-artifacts/ for a person to judge.
 """
 
+import contextlib
+
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
 
@@ -110,3 +113,42 @@ def test_pages_fetch_nothing_beyond_the_server(server, page):
     icon = page.evaluate("() => document.querySelector('link[rel*=icon]').href")
     assert icon.startswith(("data:", server.url)), icon
     assert outside == []
+
+
+# Every text a projector must show whole: dropdown values (an <input>: it cannot wrap), chips, labels
+# cut with an ellipsis (metric labels, widget labels), the sidebar's page names; and the dropdowns' and
+# chips' type as large as the labels' body text.
+CUT_OR_SMALL = """() => {
+  const px = e => parseFloat(getComputedStyle(e).fontSize);
+  const root = px(document.documentElement);
+  const cut = e => e.scrollWidth > e.clientWidth + 1;
+  const inputs = [...document.querySelectorAll('[data-testid=stSelectbox] input')];
+  const chips = [...document.querySelectorAll('[data-testid=stMultiSelect] span')]
+    .filter(s => s.children.length === 0 && s.innerText.trim());
+  const ellipsed = [...document.querySelectorAll('.stMarkdownEllipsis')];
+  return {
+    cut: [...inputs.filter(cut).map(i => `${i.value} ${i.scrollWidth}/${i.clientWidth}`),
+          ...chips.filter(cut).map(s => s.innerText), ...ellipsed.filter(cut).map(e => e.innerText)],
+    small: [...inputs.filter(i => i.value && px(i) < root).map(i => i.value),
+            ...chips.filter(s => px(s) < root).map(s => s.innerText)],
+    inputs: inputs.length, chips: chips.length,
+  };
+}"""
+
+
+def test_presenter_mode_cuts_no_dropdown_chip_or_label_at_1280x720(server, projector):
+    pg = projector
+    for path in ("training", "multiclass", "binary_2d"):
+        open_page(pg, server.url, f"{path}?presenter=true")
+        pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '21px'")
+        wait_idle(pg)
+        with contextlib.suppress(PlaywrightTimeout):  # the sidebar may still be sliding to its width
+            pg.wait_for_function(
+                f"() => {{ const f = ({CUT_OR_SMALL})(); return !f.cut.length; }}", timeout=5000
+            )
+        found = pg.evaluate(CUT_OR_SMALL)
+        pg.screenshot(path=str(ARTIFACTS / f"presenter-{path}-1280.png"))
+        assert found["cut"] == [] and found["small"] == [], (path, found)
+        assert pg.evaluate(CUT_LABELS) == [], path
+        assert exceptions(pg) == []
+    assert found["inputs"] >= 1  # the dataset dropdown at least: the check saw something
