@@ -128,3 +128,24 @@ def test_binary_page_step_by_step_steps_and_scrubs(app):
     app.button(key="stepwise-step").click().run()
     assert not app.exception
     assert titled(app, "What each of the 8 hidden units responds to")
+
+
+def test_step_by_step_play_is_a_switch_that_trains_until_switched_off(app):
+    """Play is a value, not a one-shot click: it trains while on, stops when off, and Reset turns it off."""
+    app.switch_page("pages/binary_2d.py").run()
+
+    def trained():
+        return next(m.value for m in app.metric if m.label == "Epochs trained")
+
+    app.toggle(key="stepwise-playing").set_value(True).run()
+    assert not app.exception
+    on = trained()
+    assert int(on.split(" /")[0]) >= 1  # the timer's ticks are the browser's
+    app.toggle(key="stepwise-playing").set_value(False).run()
+    assert trained() == on
+    app.run()
+    assert trained() == on  # off: nothing more is trained
+    app.toggle(key="stepwise-playing").set_value(True).run()
+    app.button(key="stepwise-reset").click().run()
+    assert trained().startswith("0 /") and app.toggle(key="stepwise-playing").value is False
+    assert not app.exception

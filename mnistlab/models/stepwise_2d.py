@@ -97,7 +97,7 @@ def step(
 ) -> EpochPoint:
     """One epoch: minibatches of a fresh permutation; then the epoch's weights and scores are kept."""
     X = torch.from_numpy(np.array(X_train, dtype=np.float32))  # a copy: the recipe's arrays are read-only
-    y = torch.as_tensor(y_train, dtype=torch.float32)
+    y = torch.tensor(y_train, dtype=torch.float32)
     n = len(X)
     order = torch.randperm(n, generator=run.generator)
     run.model.train()

@@ -65,20 +65,28 @@ def section(dataset: str, pair: tuple[int, int], pair_names: tuple[str, str], pr
     @st.fragment(run_every=TICK_S if state["playing"] else None)
     def live() -> None:
         run = state["run"]
+        if st.session_state.pop(_key("halt"), False):  # asked last run, before the switch exists
+            st.session_state[_key("playing")] = False
         a, b, c, d = st.columns(4)
-        if a.button("Pause" if state["playing"] else "Play", key=_key("play"), type="primary"):
-            state["playing"] = not state["playing"] and run.epochs < MAX_EPOCHS
-            state["follow"] = True
+        # A switch, not a button: its value travels with every later message, so a press made while
+        # the timer's redraws keep the server busy is never lost (a button's one-shot click can be).
+        playing = a.toggle("Play", key=_key("playing"), help=f"Train one epoch every {TICK_S:g} s")
+        if playing != state["playing"]:
+            state["playing"], state["follow"] = playing and run.epochs < MAX_EPOCHS, True
+            if playing and not state["playing"]:  # nothing left to train: the switch goes back off
+                st.session_state[_key("halt")] = True
             st.rerun()  # the whole page: the fragment's timer starts or stops with it
         stepped = b.button("Step", key=_key("step"), disabled=state["playing"], help="Train one more epoch")
         if c.button("Reset", key=_key("reset")):
             st.session_state.pop(keys.STEPWISE_RUN, None)
+            st.session_state[_key("halt")] = True
             st.rerun()
         if (state["playing"] or stepped) and run.epochs < MAX_EPOCHS:
             stepwise_2d.step(run, problem.X_train, problem.y_train, problem.X_test, problem.y_test)
             state["follow"] = True
         if state["playing"] and run.epochs >= MAX_EPOCHS:
             state["playing"] = False
+            st.session_state[_key("halt")] = True
             st.rerun()
         d.metric("Epochs trained", f"{run.epochs} / {MAX_EPOCHS}")
         shown = _scrubber(state)

@@ -299,7 +299,13 @@ def probability_map_figure(
         height=height,
         legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, itemsizing="constant"),
     )
-    return fig.update_layout(margin=dict(t=40, b=50))
+    if not title:
+        return fig.update_layout(margin=dict(t=40, b=50))
+    # The title on the top line, the legend on its own line under it: in a narrow column a long title
+    # ("Epoch 4: train error ...") otherwise runs through the legend.
+    return fig.update_layout(
+        title=dict(yref="container", y=1, yanchor="top", pad=dict(t=10)), margin=dict(t=80, b=50)
+    )
 
 
 def cv_curve_figure(

@@ -147,15 +147,31 @@ def epochs_trained(page) -> int:
     return int(re.search(r"(\d+) / \d+", text).group(1))
 
 
+TITLE_LEGEND_OVERLAPS = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(chart => {
+    const title = chart.querySelector('.gtitle'), legend = chart.querySelector('.legend');
+    if (!title || !legend) return [];
+    const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
+    const apart = a.bottom <= b.top || b.bottom <= a.top || a.right <= b.left || b.right <= a.left;
+    return apart ? [] : [title.textContent];
+})"""
+
+
+def titles_clear_of_legends(page) -> list[str]:
+    """The titles of charts whose legend is drawn over the title."""
+    return page.evaluate(TITLE_LEGEND_OVERLAPS)
+
+
 def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
     open_page(page, server.url, "binary_2d")
     page.get_by_role("heading", name="Train step by step").scroll_into_view_if_needed()
-    page.get_by_role("button", name="Play").click()
+    play = page.get_by_text("Play", exact=True)
+    play.click()
     page.wait_for_function(
         "() => /Epochs trained\\s*([3-9]|\\d\\d+) \\//.test(document.body.innerText)", timeout=120_000
     )
-    page.get_by_role("button", name="Pause").click()
-    page.get_by_role("button", name="Play").wait_for(timeout=30_000)
+    play.click()  # the switch back off: pause
+    step = page.get_by_role("button", name="Step", exact=True)
+    step.and_(page.locator(":enabled")).wait_for(timeout=30_000)  # Step is enabled again once paused
     page.wait_for_timeout(1000)  # a tick already on its way when Pause was clicked may still land
     wait_idle(page)
     paused_at = epochs_trained(page)
@@ -164,6 +180,7 @@ def test_step_by_step_plays_pauses_and_shows_hidden_units(server, page):
     assert epochs_trained(page) == paused_at
     to_top(page.get_by_text("Epoch shown"))
     shot(page, "step-by-step-logistic")
+    assert titles_clear_of_legends(page) == []
     page.get_by_text("MLP, one hidden layer").click()
     wait_idle(page)
     for _ in range(2):
