@@ -8,7 +8,7 @@ import streamlit as st
 from mnistlab.data import mnist_style
 from mnistlab.data.latest_input import LatestInput
 from mnistlab.models import inference
-from mnistlab.ui import charts, inside, keys, provision, recipe, runs, saved_runs, shared, sidebar
+from mnistlab.ui import charts, drawing, inside, keys, provision, recipe, runs, saved_runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
@@ -22,29 +22,16 @@ st.title(f"Draw a {spec.item}")
 @st.fragment
 def lab() -> None:
     """Canvas and results redraw together, without rerunning the rest of the app."""
-    left, right = st.columns([1, 2], gap="large")
+    # 2:3 gives the 280 px canvas room at 1280 px wide; a third was 230 px, and it scrolled sideways.
+    left, right = st.columns([2, 3], gap="large")
     with left:
         tab_draw, tab_upload = st.tabs(["Draw", "Upload an image"])
         with tab_draw:
-            from streamlit_drawable_canvas import st_canvas  # needs a running Streamlit, so imported here
-
-            canvas = st_canvas(
-                stroke_width=18,
-                stroke_color="#FFFFFF",
-                background_color="#000000",
-                height=280,
-                width=280,
-                drawing_mode="freedraw",
-                return_image_data=True,
-                key="canvas",
-            )
-            st.caption("Draw with the mouse. Hover the canvas for its toolbar: undo, redo, clear (bin).")
+            drawn = drawing.canvas_ink()
         with tab_upload:
             upload = st.file_uploader(
                 f"PNG or JPEG, one {spec.item}, up to 5 MB", type=["png", "jpg", "jpeg"], key="draw-upload"
             )
-    drawn = mnist_style.ink_from_rgba(canvas.image_data) if canvas.image_data is not None else None
-    drawn = drawn if drawn is not None and drawn.max() > mnist_style.INK_THRESHOLD else None
     chooser = st.session_state.setdefault(keys.DRAW_INPUT, LatestInput())
     source = chooser.update(
         canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),

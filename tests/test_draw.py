@@ -128,3 +128,39 @@ def test_small_drawings_keep_mnist_stroke_proportions_and_are_read_right(mnist, 
         assert mnist_style.stroke_width(out.image / 255) <= mnist_style.MNIST_STROKE_MAX + 0.5, digit
         predicted = inference.predict_torch(model, inference.model_input(out.image, scaler)).label
         assert predicted == digit, (digit, corner, predicted)
+
+
+def canvas_picture(square_ink: np.ndarray, strip_ink: np.ndarray) -> np.ndarray:
+    """RGBA as the canvas sends it: white strokes on a transparent picture, strip rows above the square."""
+    from mnistlab.views import canvas
+
+    ink = np.concatenate([strip_ink, square_ink])
+    assert ink.shape == (canvas.HEIGHT, canvas.SQUARE)
+    alpha = np.rint(ink * 255).astype(np.uint8)
+    return np.stack([np.full_like(alpha, 255)] * 3 + [alpha], axis=-1)
+
+
+def test_the_toolbar_strip_is_cut_off_before_prediction():
+    from mnistlab.views import canvas
+
+    scribble = np.zeros((canvas.STRIP, canvas.SQUARE), dtype=np.float32)
+    scribble[10:30, 150:270] = 1.0  # a stroke that strayed into the strip, under the toolbar
+    blank = np.zeros((canvas.SQUARE, canvas.SQUARE), dtype=np.float32)
+    square = mnist_style.ink_from_rgba(canvas.square_of(canvas_picture(blank, scribble)))
+    assert square.shape == (canvas.SQUARE, canvas.SQUARE) and square.max() == 0
+    one = pen_drawing(SMALL_DIGITS[1], (110, 0), size=200)  # touches the square's top edge
+    picture = canvas_picture(one, scribble)
+    seen = mnist_style.preprocess(mnist_style.ink_from_rgba(canvas.square_of(picture)))
+    np.testing.assert_array_equal(seen.image, mnist_style.preprocess(one).image)
+
+
+def test_the_canvas_background_is_a_grey_strip_over_a_black_square():
+    from mnistlab.views import canvas
+
+    picture = np.asarray(Image.open(io.BytesIO(canvas.background_png())).convert("RGB"))
+    assert picture.shape == (canvas.HEIGHT, canvas.SQUARE, 3)
+    assert (picture[canvas.STRIP :] == 0).all()
+    strip = picture[: canvas.STRIP]
+    assert (strip[0] == canvas.STRIP_GREY).all() and (strip == canvas.STRIP_GREY).all(axis=-1).mean() > 0.8
+    # It covers the toolbar's reach into the canvas: 1.9rem at presenter mode's 21 px type.
+    assert canvas.STRIP >= 1.9 * 21

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -81,3 +82,43 @@ def test_counts_show_thousands_separators_and_old_links_still_open(mnist):
     assert not at.exception and not at.toast
     slider = at.select_slider(key="scatter-n")
     assert slider.value == 20000 and slider.format_func(60000) == "60,000"
+
+
+def link_value(at: AppTest, key: str):
+    value = dict(at.query_params).get(key)
+    return value[0] if isinstance(value, list) else value
+
+
+def test_a_link_names_the_dataset_by_its_short_name_and_old_links_still_open(mnist):
+    from mnistlab.ui import sidebar
+
+    if "fashion" not in sidebar.available_datasets():
+        pytest.skip("Fashion-MNIST is not installed here")
+    for spelling in ("fashion", "Fashion-MNIST clothing", "FASHION"):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["dataset"] = spelling
+        at.run()
+        assert not at.exception
+        assert at.selectbox(key="dataset").value == "fashion", spelling
+        assert not at.toast, spelling
+        assert link_value(at, "dataset") == "fashion", spelling  # the short name, however the link spelt it
+
+
+def test_choosing_a_dataset_writes_its_short_name_in_the_link(mnist):
+    from mnistlab.ui import sidebar
+
+    if "fashion" not in sidebar.available_datasets():
+        pytest.skip("Fashion-MNIST is not installed here")
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.run()  # the first run reruns itself (first start); AppTest's widget values apply from the next
+    assert link_value(at, "dataset") is None
+    at.selectbox(key="dataset").set_value("fashion").run()
+    assert link_value(at, "dataset") == "fashion"
+    at.selectbox(key="dataset").set_value("mnist").run()
+    assert link_value(at, "dataset") is None  # the default leaves the link, as for every knob
+    for spelling, toast in (("mnist", False), ("MNIST handwritten digits", False), ("kmnist", True)):
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.query_params["dataset"] = spelling
+        at.run()
+        assert at.selectbox(key="dataset").value == "mnist"
+        assert bool(at.toast) == toast, spelling

@@ -154,3 +154,39 @@ def test_a_grid_stopped_before_its_first_candidate_shows_nothing_to_choose(app):
     assert not any(
         b.label == "Use the best setting in the playground" for b in app.button if b.key == "cv-mlp-use"
     )
+
+
+def fake_canvas(ink: np.ndarray):
+    """An st_canvas that returns ``ink`` (rows x 280, 0..1) as the browser would: white on transparent."""
+    import base64
+    import io
+
+    from PIL import Image
+    from streamlit_drawable_canvas import CanvasResult
+
+    alpha = np.rint(ink * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(np.stack([np.full_like(alpha, 255)] * 3 + [alpha], axis=-1), "RGBA").save(buffer, "PNG")
+    url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    return lambda **kwargs: CanvasResult(json_data=None, image_data_url=url, return_image_data=True)
+
+
+def test_draw_page_ignores_strokes_in_the_toolbar_strip(app, monkeypatch):
+    from mnistlab.views import canvas
+
+    app.switch_page("pages/draw.py").run()  # the canvas's module loads inside Streamlit, as it must
+    import streamlit_drawable_canvas
+
+    ink = np.zeros((canvas.HEIGHT, canvas.SQUARE), dtype=np.float32)
+    ink[10:30, 150:270] = 1.0  # only in the strip over the black square: as blank as an empty canvas
+    monkeypatch.setattr(streamlit_drawable_canvas, "st_canvas", fake_canvas(ink))
+    app.run()
+    assert not app.exception
+    assert any("Draw a digit on the black canvas" in i.value for i in app.info)
+
+    ink[canvas.STRIP + 40 : canvas.STRIP + 240, 130:148] = 1.0  # a 1 in the square, the scribble kept
+    monkeypatch.setattr(streamlit_drawable_canvas, "st_canvas", fake_canvas(ink))
+    app.run()
+    assert not app.exception and not app.info
+    assert [s.value for s in app.subheader][:2] == ["What the model sees", "Predictions"]
+    assert any(": 1." in m.value for m in app.markdown), [m.value for m in app.markdown]

@@ -1,12 +1,13 @@
 """Every session-state and widget key, in one place: pages and ui modules name them from here.
 
-Widget keys double as URL query parameters (``bind="query-params"``), so they are part of a shared
-link's format: renaming one breaks old links.
+Widget keys double as URL query parameters (``bind="query-params"``, or url_state.named() for the
+dataset), so they are part of a shared link's format: renaming one breaks old links.
 """
 
 DATASET = "dataset"
 PRESENTER = "presenter"
 URL_SPELLINGS = "url-spellings"  # widget key -> how the URL spells its value (per session)
+URL_READERS = "url-readers"  # widget key -> the value each spelling a link may use means (per session)
 RESULTS_LOG = "results-log"
 PINNED = "pinned-results"  # per session: identities of the Results rows pinned for the lesson
 PIN_CHOICE = "results-pinned"  # the Results page's "pinned for the lesson" widget

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from mnistlab.data import datasets
-from mnistlab.ui import internals, keys
+from mnistlab.ui import internals, keys, url_state
 from mnistlab.ui.url_state import bound
 
 
@@ -71,13 +71,15 @@ def available_datasets() -> list[str]:
 
 def sidebar() -> Settings:
     with st.sidebar:
+        names, title = available_datasets(), lambda n: datasets.SPECS[n].title
         name = st.selectbox(
             "Dataset",
-            available_datasets(),
-            format_func=lambda n: datasets.SPECS[n].title,
-            **bound(keys.DATASET),
+            names,
+            format_func=title,
+            **url_state.named(keys.DATASET, names, title),
             help="Every page uses this dataset, with the notebook's 60,000 / 10,000 split.",
         )
+        url_state.show_name(keys.DATASET, name, default=names[0])
         on = st.toggle(
             "Presenter mode",
             **bound(keys.PRESENTER),

@@ -28,6 +28,35 @@ def bound(key: str, spell: Callable = str, numbers: Sequence[float] | None = Non
     return {"key": key, "bind": "query-params"}
 
 
+def named(key: str, names: Sequence[str], title: Callable[[str], str]) -> dict:
+    """Keyword arguments for a dropdown whose link names its value (``?dataset=fashion``); see show_name.
+
+    Streamlit's binding would write and accept only the title the dropdown shows ("Fashion-MNIST
+    clothing"): a link typed with the short name was refused. So this one is kept by hand: a link may
+    give the name or the title (as older links did), in any case.
+    """
+    spelled = {spelling.casefold(): name for name in names for spelling in (name, title(name))}
+    _spellings()[key] = str
+    _readers()[key] = lambda raw: spelled.get(raw.strip().casefold())
+    raw = st.query_params.get(key)
+    if raw is not None and key not in st.session_state and _readers()[key](raw) is not None:
+        st.session_state[key] = _readers()[key](raw)  # before the widget, which then starts with it
+    return {"key": key}
+
+
+def show_name(key: str, name: str, default: str) -> None:
+    """After the widget from named(): its name in the URL, none for the default (as Streamlit does)."""
+    if name == default:
+        st.query_params.pop(key, None)
+    elif st.query_params.get(key) != name:
+        st.query_params[key] = name
+
+
+def _readers() -> dict[str, Callable]:
+    # Per session, as the spellings: widget key -> the value a link's spelling means (None: refused).
+    return st.session_state.setdefault(keys.URL_READERS, {})
+
+
 def _respell_number(key: str, spell: Callable, numbers: Sequence[float]) -> None:
     # Streamlit seeds a widget from the URL only with the exact label of an option; a link saying 0.001
     # where the label is 1e-3 would be refused. Rewrite it to the label and run again, before the widget.
@@ -69,7 +98,9 @@ def report_ignored(raw: dict) -> None:
     for key, value in raw.items():
         if key in spellings and key not in st.query_params and key in st.session_state:
             current = spellings[key](st.session_state[key])
-            if str(current) != value:
+            read = _readers().get(key)
+            accepted = read is not None and read(value) == st.session_state[key]  # another spelling
+            if str(current) != value and not accepted:
                 # Code spans: markdown would turn a label's "->" into an arrow glyph.
                 st.toast(
                     f"The link's value `{key}={value}` is not valid here; using `{current}`.",

@@ -55,3 +55,20 @@ def test_a_small_seven_in_a_corner_is_read_as_a_seven(server, page):
     stroke(page, [(20, 200), (80, 200), (42, 260)])
     default_prediction(page, 7)
     assert exceptions(page) == []
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["normal", "presenter"])
+def test_a_stroke_started_in_the_top_right_of_the_black_square_registers(server, page, presenter):
+    # The canvas's toolbar is invisible until hovered and lies over the top right of the canvas's box
+    # (1.9rem deep: 30 px, 40 px in presenter mode): a stroke started there from outside was lost.
+    page.set_viewport_size({"width": 1280, "height": 720})
+    open_page(page, server.url, "draw?presenter=true" if presenter else "draw")
+    page.get_by_text("Draw a digit on the black canvas").wait_for()
+    canvas = page.locator("canvas.upper-canvas")
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    top = box["height"] - box["width"]  # the black square is the canvas's bottom square
+    right = box["width"] - 14
+    stroke(page, [(right, top + 4), (right, top + 250)])  # a 1, straight in from outside the canvas
+    default_prediction(page, 1)
+    assert exceptions(page) == []
