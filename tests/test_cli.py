@@ -181,6 +181,8 @@ def test_train_one_epoch_matches_the_loop_with_the_same_settings(capsys, small):
         "32",
         "--optimizer",
         "momentum",
+        "--label-smoothing",
+        "0.1",
         "--json",
     )
     assert code == 0 and "epoch 1: test error" in err
@@ -192,6 +194,7 @@ def test_train_one_epoch_matches_the_loop_with_the_same_settings(capsys, small):
         32,
         "momentum",
     )
+    assert config["label_smoothing"] == 0.1
     assert len(out["epochs"]) == 1 and out["early_stopped"] is False
     # The same training done here directly: the CLI passed every option through.
     _, X, y = small

@@ -30,6 +30,7 @@ class TrainConfig:
     epochs: int = 10
     weight_decay: float = 0.0
     dropout: float = 0.0
+    label_smoothing: float = 0.0  # of the training loss only; the reported losses are plain cross-entropy
     scheduler: str = "none"
     patience: int = 0  # early stopping on the validation loss; 0 = off
     seed: int = 0
@@ -187,7 +188,9 @@ def train(
             idx = order[b * batch : (b + 1) * batch]
             with autocast(device, config.precision):
                 logits = model(data.X_train[idx])
-            loss = nn.functional.cross_entropy(logits.float(), data.y_train[idx])
+            loss = nn.functional.cross_entropy(
+                logits.float(), data.y_train[idx], label_smoothing=config.label_smoothing
+            )
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -199,7 +202,11 @@ def train(
             if on_batch:
                 on_batch(b + 1, n_batches)
             if on_loss:
-                loss_sum += loss.detach()
+                # The curve is plain cross-entropy, like the epoch's losses, whatever the training smooths.
+                shown = loss.detach()
+                if config.label_smoothing:
+                    shown = nn.functional.cross_entropy(logits.detach().float(), data.y_train[idx])
+                loss_sum += shown
                 if (b + 1) % loss_every == 0 or b + 1 == n_batches:
                     on_loss(epoch - 1 + (b + 1) / n_batches, loss_sum.item() / (b + 1))
         synchronize(device)

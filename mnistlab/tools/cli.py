@@ -158,6 +158,7 @@ def cmd_train(args) -> int:
             ("batch_size", args.batch_size),
             ("optimizer", args.optimizer),
             ("precision", args.precision),
+            ("label_smoothing", args.label_smoothing),
         )
         if v is not None
     }
@@ -216,7 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument(
         "--preset",
         choices=list(nets.PRESETS),
-        help="a network with the settings that suit it (fast: one epoch to 99 %%)",
+        help="a network with the settings that suit it (fast: one epoch to about 99.3 %%)",
     )
     train.add_argument("--epochs", type=int)
     train.add_argument("--lr", type=float)
@@ -224,6 +225,9 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--optimizer", choices=["gd", "sgd", "momentum", "adam", "adamw", "rmsprop"])
     train.add_argument("--device", default="cpu")
     train.add_argument("--seed", type=int, default=0)
+    train.add_argument(
+        "--label-smoothing", type=float, help="of the training loss (default: the preset's, else 0)"
+    )
     train.add_argument(
         "--precision",
         choices=["fp32", "bf16"],
