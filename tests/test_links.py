@@ -57,6 +57,19 @@ def test_choosing_linear_puts_its_preset_in_the_link(mnist):
     assert dict(at.query_params).get("train-lr") in ("0.1", ["0.1"])
 
 
+def test_a_preset_after_the_fast_one_keeps_the_notebook_numerics(mnist):
+    """The fast CNN trains in bf16 with label smoothing; the MLP chosen after it trains as the notebook's."""
+    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/training.py").run()
+    at.selectbox(key="train-model").set_value("fast").run()
+    assert at.selectbox(key="train-precision").value == "bf16"
+    assert at.select_slider(key="train-label_smoothing").value == 0.1
+    assert dict(at.query_params).get("train-label_smoothing") in ("0.1", ["0.1"])
+    at.selectbox(key="train-model").set_value("mlp").run()
+    assert at.selectbox(key="train-precision").value == "fp32"
+    assert at.select_slider(key="train-label_smoothing").value == 0.0
+    assert not at.exception
+
+
 def test_a_number_in_a_link_may_be_spelled_any_way(mnist):
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["model-C"] = "0.001"

@@ -136,10 +136,15 @@ OPTIMIZER_LABELS = {
 }
 
 
+LABEL_SMOOTHINGS = [0.0, 0.05, 0.1, 0.2]
+
+
 def apply_preset() -> None:
     """When the network changes, load the settings that suit it (before the widgets are drawn)."""
     preset = nets.PRESETS[st.session_state[keys.widget(keys.TRAIN, "model")]]
-    for field_name, value in preset.items():
+    # What only some presets set goes back to its default for the others: after the fast CNN, the MLP
+    # trains in fp32 without label smoothing, as the notebook does.
+    for field_name, value in (nets.PRESET_DEFAULTS | preset).items():
         url_state.move(keys.widget(keys.TRAIN, field_name), value)
 
 
@@ -213,9 +218,9 @@ def training_controls() -> training.TrainConfig:
         )
         label_smoothing = c1.select_slider(
             "Label smoothing",
-            [0.0, 0.05, 0.1, 0.2],
+            LABEL_SMOOTHINGS,
             value=0.0,
-            key=keys.widget(keys.TRAIN, "label_smoothing"),
+            **bound(keys.widget(keys.TRAIN, "label_smoothing"), str, LABEL_SMOOTHINGS),
             help="The training loss aims at 1 - 0.9 s for the right digit and s / 10 for the others "
             "instead of 1 and 0 (the fast CNN's preset uses 0.1); the losses shown are plain cross-entropy.",
         )

@@ -122,9 +122,16 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     # The network's preset sets the epochs; wait for it before changing them, or the change is lost.
     await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='10']")
     await page.wait_for_selector(STATE_IDLE)
-    await page.get_by_role("slider", name="Epochs").focus()
-    await page.keyboard.press("Home")
-    await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='1']")
+    for attempt in range(3):  # a key press can be lost in a redraw here too (see the slider above)
+        await page.get_by_role("slider", name="Epochs").focus()
+        await page.keyboard.press("Home")
+        try:
+            await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='1']", timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            times["epochs retries"].append(attempt + 1)
+    else:
+        raise AssertionError("the Epochs slider did not respond to three key presses")
     await page.wait_for_selector(STATE_IDLE)
     try:
         train = page.get_by_role("button", name="Train", exact=True)
@@ -162,6 +169,7 @@ async def run_load(url: str, sessions: int) -> tuple[dict, int]:
         "training": [],
         "slider retries": [],
         "training retries": [],
+        "epochs retries": [],
     }
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -197,8 +205,9 @@ def test_ten_concurrent_sessions(mnist):
         server.stop()
     retries = times.pop("slider retries")
     training_retries = times.pop("training retries")
-    alone.pop("slider retries", None)
-    alone.pop("training retries", None)
+    epochs_retries = times.pop("epochs retries")
+    for name in ("slider retries", "training retries", "epochs retries"):
+        alone.pop(name, None)
     report = {
         "sessions": SESSIONS,
         "exceptions": errors,
@@ -210,6 +219,7 @@ def test_ten_concurrent_sessions(mnist):
         },
         "slider_retries": len(retries),
         "training_click_retries": len(training_retries),
+        "epochs_key_retries": len(epochs_retries),
         "alone_p50_s": {name: round(statistics.median(v), 2) for name, v in alone.items() if v},
         **{
             name: {
@@ -228,3 +238,4 @@ def test_ten_concurrent_sessions(mnist):
     assert all(len(v) == SESSIONS for v in times.values())
     assert max(retries, default=0) <= 1, report  # a press lost in a redraw is taken by the next one
     assert max(training_retries, default=0) <= 1, report
+    assert max(epochs_retries, default=0) <= 1, report
