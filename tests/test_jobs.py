@@ -230,3 +230,18 @@ def test_knn_cv_curve_in_query_blocks_equals_the_core_curve(executor, monkeypatc
     problem = kinds.binary_problem("mnist", (7, 9), "784")
     assert job.result()["curve"] == knn.cv_curve(problem.X_train[:600], problem.y_train[:600], (1, 3, 5))
     assert [e.values["fold"] for e in job.events()] == [1, 2, 3, 4, 5]
+
+
+def test_the_local_executor_shortens_the_interpreter_locks_switch_interval():
+    """Job threads pass the lock to and from page threads at every torch op (benchmarks.first_epoch)."""
+    import sys
+
+    from mnistlab.jobs import local
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)  # Python's default
+        LocalExecutor()
+        assert sys.getswitchinterval() == pytest.approx(local.SWITCH_INTERVAL_S)
+    finally:
+        sys.setswitchinterval(before)
