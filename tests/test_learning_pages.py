@@ -120,7 +120,13 @@ def test_binary_page_step_by_step_steps_and_scrubs(app):
     for _ in range(2):
         app.button(key="stepwise-step").click().run()
     assert not app.exception
-    assert titled(app, "Epoch 2:")
+    step_map = titled(app, "Epoch 2:")
+
+    def class_colours(chart):
+        return [t["marker"]["color"] for t in chart["data"] if t.get("mode") == "markers"]
+
+    fitted_map = next(c for c in charts(app) if any(t.get("name") == "P = 0.5" for t in c["data"]))
+    assert class_colours(step_map) == class_colours(fitted_map) != []  # 7 and 9 look the same in both
     app.slider(key="stepwise-epoch").set_value(1).run()
     assert not app.exception
     assert titled(app, "Epoch 1:")

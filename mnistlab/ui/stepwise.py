@@ -90,7 +90,7 @@ def section(dataset: str, pair: tuple[int, int], pair_names: tuple[str, str], pr
             st.rerun()
         d.metric("Epochs trained", f"{run.epochs} / {MAX_EPOCHS}")
         shown = _scrubber(state)
-        _draw(run, shown, problem, pair_names)
+        _draw(run, shown, problem, pair, pair_names)
 
     live()
 
@@ -108,7 +108,9 @@ def _scrubber(state: dict) -> int:
     return shown
 
 
-def _draw(run: stepwise_2d.StepRun, shown: int, problem: Split, pair_names: tuple[str, str]) -> None:
+def _draw(
+    run: stepwise_2d.StepRun, shown: int, problem: Split, pair: tuple[int, int], pair_names: tuple[str, str]
+) -> None:
     model = stepwise_2d.at_epoch(run, shown)
     bounds = classic.plane_bounds(problem.X_train)
     pmap = stepwise_2d.probability_map(model, bounds, RESOLUTION)
@@ -132,6 +134,7 @@ def _draw(run: stepwise_2d.StepRun, shown: int, problem: Split, pair_names: tupl
             pair_names,
             f"Epoch {shown}{score}",
             height=480,
+            colours=figures.class_colours(pair),  # as the fitted map above and the data page
         ),
     )
     if run.history:
