@@ -1,6 +1,6 @@
 """Why a fresh server's first epoch was slow: a training job's thread beside a busy Python thread (a page
-drawing its charts), at Python's default interpreter-lock switch interval (5 ms) and at the executor's
-(1 ms). Each case in its own process. ``python -m benchmarks.first_epoch [--json]``."""
+drawing its charts), at Python's default interpreter-lock switch interval (5 ms) and shorter ones
+(MNISTLAB_SWITCH_INTERVAL_MS). Each case in its own process. ``python -m benchmarks.first_epoch [--json]``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ CASE = """
 import sys, threading, time
 from mnistlab import jobs
 ex = jobs.make_executor()
-sys.setswitchinterval({interval})  # after the executor, which sets its own
+sys.setswitchinterval({interval})
 stop = False
 def page_drawing():
     import numpy as np, plotly.graph_objects as go

@@ -315,3 +315,9 @@ def test_reproduce_benchmarks_part_on_a_slice(capsys, small, monkeypatch):
     pred = KNeighborsClassifier(1, algorithm="brute").fit(ten.X_train, ten.y_train).predict(ten.X_test)
     assert out["multiclass.knn1.test_error_pct"] == pytest.approx(100 * np.mean(pred != ten.y_test))
     assert "notebook.binary2d.logreg.test_error_pct" not in out  # only parts that were run are compared
+
+
+def test_bench_knn_with_a_float32_first_pass_projects_first_and_agrees(capsys, small):
+    code, out, _ = run(capsys, "bench", "knn", "--repeats", "1", "--first-pass", "float32", "--json")
+    assert code == 0 and out["first_pass"] == "float32" and out["projected_dims"] == 96
+    assert out["agreement"] == 1.0

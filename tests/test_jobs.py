@@ -232,16 +232,20 @@ def test_knn_cv_curve_in_query_blocks_equals_the_core_curve(executor, monkeypatc
     assert [e.values["fold"] for e in job.events()] == [1, 2, 3, 4, 5]
 
 
-def test_the_local_executor_shortens_the_interpreter_locks_switch_interval():
-    """Job threads pass the lock to and from page threads at every torch op (benchmarks.first_epoch)."""
+def test_the_switch_interval_is_python_s_unless_asked(monkeypatch):
+    """Shorter lets jobs beside busy page threads run (benchmarks.first_epoch); a class pays in latency."""
     import sys
 
     from mnistlab.jobs import local
 
     before = sys.getswitchinterval()
     try:
-        sys.setswitchinterval(0.005)  # Python's default
+        sys.setswitchinterval(0.005)
+        monkeypatch.delenv(local.SWITCH_INTERVAL_ENV, raising=False)
         LocalExecutor()
-        assert sys.getswitchinterval() == pytest.approx(local.SWITCH_INTERVAL_S)
+        assert sys.getswitchinterval() == pytest.approx(0.005)
+        monkeypatch.setenv(local.SWITCH_INTERVAL_ENV, "0.25")
+        LocalExecutor()
+        assert sys.getswitchinterval() == pytest.approx(0.00025)
     finally:
         sys.setswitchinterval(before)

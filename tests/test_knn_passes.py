@@ -58,7 +58,8 @@ def test_exact_when_every_row_is_contested(slices, first_pass, monkeypatch):
         slices.X_test,
         slices.y_test,
     )
-    model = knn.ExactKNN(3, chunk_mb=1, first_pass=first_pass).fit(doubled.X_train, doubled.y_train)
+    model = knn.ExactKNN(3, chunk_mb=1, first_pass=first_pass, project_dims=0)
+    model.fit(doubled.X_train, doubled.y_train)
     assert_same_as_sklearn(model, doubled, 3)
     assert sum(calls) == 2 * len(slices.X_test)  # every row, in predict and in kneighbors
 
@@ -69,13 +70,17 @@ def test_score_error_bound_holds(dtype):
     rng = np.random.default_rng(1)
     X = (rng.standard_normal((2000, 784)) * rng.uniform(0.01, 3, (2000, 1))).astype(np.float32)
     Q = (rng.standard_normal((64, 784)) * rng.uniform(0.01, 3, (64, 1))).astype(np.float32)
-    model = knn.ExactKNN(first_pass=str(dtype).removeprefix("torch.")).fit(X, np.zeros(2000))
+    model = knn.ExactKNN(first_pass=str(dtype).removeprefix("torch."), project_dims=0).fit(X, np.zeros(2000))
     qc = (torch.from_numpy(Q).double() - torch.from_numpy(model.mean_).double()).float()
-    rounded = torch.mm(torch.cat([qc.to(dtype), torch.ones(64, 2, dtype=dtype)], 1), model.scorer_.T).double()
+    rounded = torch.mm(
+        torch.cat([qc.to(dtype), torch.ones(64, 2, dtype=dtype)], 1), model.passes_[-1].scorer.T
+    ).double()
     mean = torch.from_numpy(model.mean_).double()
     xc = torch.from_numpy(X).double() - mean
     true = (xc**2).sum(1)[None, :] - 2 * (torch.from_numpy(Q).double() - mean) @ xc.T
-    bound = knn.score_error_bound((qc.double() ** 2).sum(1).sqrt(), model.max_norm_, 784, dtype)[:, None]
+    bound = knn.score_error_bound((qc.double() ** 2).sum(1).sqrt(), model.passes_[-1].max_norm, 784, dtype)[
+        :, None
+    ]
     allowed = bound + knn.UNIT_ROUNDOFF[dtype] * rounded.abs()
     assert torch.all((rounded - true).abs() <= allowed)
     # ... and not vacuous: within 100x (float32: 1000x, a worst case over 786 terms) of the worst error seen.
@@ -99,3 +104,52 @@ def test_cuda_is_exact(slices, k):
     model = knn.ExactKNN(k, device="cuda").fit(slices.X_train, slices.y_train)
     assert model.train_.device.type == "cuda" and model.dtype_ == torch.bfloat16
     assert_same_as_sklearn(model, slices, k)
+
+
+@pytest.mark.parametrize("k", [1, 4])
+def test_a_projected_first_pass_is_exact(slices, k):
+    """64 principal directions plus the residual's length: a lower bound on every distance."""
+    model = knn.ExactKNN(k, chunk_mb=1, first_pass="float32", project_dims=64).fit(
+        slices.X_train, slices.y_train
+    )
+    assert (
+        len(model.passes_) == 2 and model.passes_[0].basis.shape == (784, 64) and model.projected_dims() == 64
+    )
+    assert_same_as_sklearn(model, slices, k)
+
+
+def test_the_projected_bound_never_exceeds_a_distance(slices):
+    model = knn.ExactKNN(first_pass="float32", project_dims=16).fit(slices.X_train, slices.y_train)
+    projected = model.passes_[0]
+    mean = torch.from_numpy(model.mean_)
+    q = torch.from_numpy(slices.X_test[:50]).double()
+    fq = knn.first_pass_features(q, mean, projected.basis)
+    fx = knn.first_pass_features(torch.from_numpy(slices.X_train), mean, projected.basis)
+    lower = torch.cdist(fq, fx) ** 2
+    true = torch.cdist(q, torch.from_numpy(slices.X_train).double()) ** 2
+    assert torch.all(lower <= true + 1e-9) and float((lower / true.clamp_min(1e-12)).mean()) > 0.5
+
+
+def test_rows_the_projected_pass_cannot_settle_go_to_the_full_pass(slices, monkeypatch):
+    monkeypatch.setattr(knn, "RERANK_EXTRA_PROJECTED", 0)  # one candidate: nearly every row is contested
+    levels = []
+    original = knn.ExactKNN._nearest
+    monkeypatch.setattr(
+        knn.ExactKNN,
+        "_nearest",
+        lambda self, q, k, level=0: levels.append((level, len(q))) or original(self, q, k, level),
+    )
+    model = knn.ExactKNN(1, first_pass="float32", project_dims=64).fit(slices.X_train, slices.y_train)
+    assert_same_as_sklearn(model, slices, 1)
+    assert sum(n for level, n in levels if level == 1) > 0
+
+
+def test_projection_only_where_it_pays():
+    rng = np.random.default_rng(0)
+    noise = rng.random((3000, 784), dtype=np.float32)  # no principal directions: no projected pass
+    assert len(knn.ExactKNN(first_pass="float32", project_dims=64).fit(noise, np.zeros(3000)).passes_) == 1
+    structured = noise[:, :40] @ rng.random((40, 784), dtype=np.float32)
+    auto = knn.ExactKNN(first_pass="float32").fit(structured, np.zeros(3000))
+    assert len(auto.passes_) == 2  # "auto" projects ahead of a float32 pass on a CPU...
+    bf16 = knn.ExactKNN(first_pass="bfloat16").fit(structured, np.zeros(3000))
+    assert len(bf16.passes_) == 1  # ... not ahead of a bfloat16 one, which is as fast

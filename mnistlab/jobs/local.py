@@ -14,9 +14,12 @@ from mnistlab.jobs.scheduler import Executor
 # A job's thread gives the interpreter lock away at every torch op and must then wait for a busy page
 # thread to hand it back, up to the switch interval each time (Python's default: 5 ms). Beside a thread
 # drawing charts, a one-epoch linear training (10,000 images) did not finish in 60 s at 5 ms; 9.6 s at
-# 1 ms, 4.4 s at 0.25 ms, against 1.7-2.8 s alone (`python -m benchmarks.first_epoch`). That was the
-# first epoch on a fresh server being 3-4x slower than the next: the page was busy with its first draw.
-SWITCH_INTERVAL_S = 0.00025
+# 1 ms, 4.4 s at 0.25 ms, against 1.7-2.8 s alone (`python -m benchmarks.first_epoch`): why the first
+# epoch on a fresh server was 3-4x slower than the next (the page was busy with its first draw). But a
+# class's clicks pay for a shorter interval: 30 students with 3 trainings, page p95 1.38 s at 0.25 ms
+# against 0.73 s at 5 ms (`benchmarks.class_load --scenario class --trainers 3`). So Python's default
+# stays; MNISTLAB_SWITCH_INTERVAL_MS=0.25 suits a teacher demonstrating trainings.
+SWITCH_INTERVAL_ENV = "MNISTLAB_SWITCH_INTERVAL_MS"
 
 
 def cores() -> int:
@@ -28,7 +31,8 @@ class LocalExecutor(Executor):
 
     def __init__(self, limits: dict[str, int] | None = None) -> None:
         super().__init__()
-        sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL_S))  # process-wide
+        if os.environ.get(SWITCH_INTERVAL_ENV):
+            sys.setswitchinterval(float(os.environ[SWITCH_INTERVAL_ENV]) / 1000)  # process-wide
         # One training already uses every core through torch's threads; two at once are both slower.
         # On a loaded server torch's threads spin against each other (a linear epoch here: 1.0 s with
         # one thread, 16.7 s with two); MNISTLAB_TORCH_THREADS=1 then runs one job per core instead.

@@ -11,6 +11,11 @@ distances, and every training point whose score could still beat the k-th exact 
 that bound is checked exactly too. The result is exact: predictions match scikit-learn's brute
 force except where two training points are at exactly the same distance (tie order is unspecified
 in both). Memory is bounded by ``chunk_mb`` per chunk. Everything runs in torch on ``device``.
+
+Ahead of a float32 full pass (a CPU without AVX512-BF16) a cheaper pass ranks first: each point
+becomes its coordinates on 96 principal directions plus the length of what is left, and the
+distance between two such vectors is a lower bound on the true one, so the same contender test
+stays exact; the queries it cannot settle go on to the full pass.
 """
 
 from __future__ import annotations
@@ -29,6 +34,9 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neighbors import KNeighborsClassifier
 
 RERANK_EXTRA = 8  # candidates beyond k that are re-ranked exactly in every case
+RERANK_EXTRA_PROJECTED = 24  # a projected first pass ranks less sharply: more are re-ranked
+PROJECTED_DIMS = 96  # "auto": a first pass on 96 principal directions of 784 (plus the residual)
+PROJECTED_MIN_SHARE = 0.5  # of the variance, below which a projection is not worth a pass
 UNIT_ROUNDOFF = {torch.bfloat16: 2.0**-8, torch.float32: 2.0**-24}
 FIRST_PASSES = ("auto", "bfloat16", "float32")
 
@@ -93,12 +101,87 @@ def float32_accumulation(device: torch.device):
         matmul.allow_bf16_reduced_precision_reduction, matmul.allow_tf32 = before
 
 
+def projection_basis(train: torch.Tensor, mean: torch.Tensor, dims: int) -> torch.Tensor | None:
+    """``dims`` orthonormal principal directions (float64) from an even sample of the training set.
+
+    None where a projection would not pay: too few dimensions to save, or directions that hold less
+    than half of the variance (then the bound is loose and most queries would need the full pass).
+    The covariance is summed in float32 (it only chooses directions); the eigenvectors of the
+    float64 matrix are orthonormal to ~1e-15, far inside the bound's margin.
+    """
+    if dims <= 0 or 2 * (dims + 1) > train.shape[1] or len(train) < 4 * dims:
+        return None
+    sample = train[:: max(1, len(train) // 10000)] - mean
+    values, vectors = torch.linalg.eigh((sample.T @ sample).double())
+    if values[-dims:].sum() < PROJECTED_MIN_SHARE * values.sum():
+        return None
+    return vectors[:, -dims:].flip(1).contiguous()
+
+
+def first_pass_features(points: torch.Tensor, mean: torch.Tensor, basis: torch.Tensor | None) -> torch.Tensor:
+    """What a first pass compares: the centred points, or their projection plus residual length.
+
+    Projected, a point x becomes (P'x, |x - PP'x|) for an orthonormal basis P, and the squared
+    distance between two such vectors is |P'(x - q)|^2 + (|r_x| - |r_q|)^2 <= |x - q|^2 (the
+    residuals' difference is at least the difference of their lengths): a lower bound, so every
+    point that could be nearer than the k-th exact distance still passes the contender test.
+    Projected features are float64; centred points float32 (the bound covers that rounding).
+    """
+    if basis is None:  # float32 points centred in float32, float64 queries in float64, then rounded
+        return (points - mean.to(points.dtype)).float()
+    centred = points.double() - mean.double()  # exact for float32 points; float64 queries stay float64
+    z = centred @ basis
+    residual_sq = (centred**2).sum(1) - (z**2).sum(1)
+    return torch.cat([z, residual_sq.clamp_min(0).sqrt()[:, None]], 1)
+
+
+@dataclass
+class FirstPass:
+    """Scores |f(x)|^2 - 2 f(q).f(x) for every training point from ONE product per chunk of queries.
+
+    The training side carries -2 f(x) plus |f(x)|^2 split into two parts (kept almost exactly), the
+    query side two ones. ``extra``: candidates beyond k re-ranked exactly in every case.
+    """
+
+    scorer: torch.Tensor
+    max_norm: float
+    basis: torch.Tensor | None
+    extra: int
+
+    @classmethod
+    def build(cls, train: torch.Tensor, mean: torch.Tensor, basis, dtype: torch.dtype, extra: int):
+        n = len(train)
+        width = train.shape[1] if basis is None else basis.shape[1] + 1
+        scorer = torch.empty(n, width + 2, dtype=dtype, device=train.device)
+        sq_norms = torch.empty(n, dtype=torch.float64, device=train.device)
+        for s in range(0, n, 8192):  # in blocks: no float64 copy of the whole training set
+            features = first_pass_features(train[s : s + 8192], mean, basis)
+            wide = features.double()
+            sq_norms[s : s + 8192] = (wide * wide).sum(1)
+            scorer[s : s + 8192, :width] = -2 * features
+        hi = sq_norms.to(dtype)
+        scorer[:, width] = hi
+        scorer[:, width + 1] = (sq_norms - hi.double()).to(dtype)
+        return cls(scorer, float(sq_norms.max()) ** 0.5 if n else 0.0, basis, extra)
+
+    def scores(self, q64: torch.Tensor, mean: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """(scores, |f(q)|^2 in float64): a score plus |f(q)|^2 is the squared distance of the features."""
+        features = first_pass_features(q64, mean, self.basis)
+        ones = torch.ones(len(q64), 2, dtype=self.scorer.dtype, device=q64.device)
+        with float32_accumulation(q64.device):
+            scores = torch.mm(torch.cat([features.to(self.scorer.dtype), ones], 1), self.scorer.T)
+        # Centred points: the norm of the float32 query that went into the product, as before.
+        return scores, (features.double() ** 2).sum(1)
+
+
 class ExactKNN(ClassifierMixin, BaseEstimator):
     """A scikit-learn classifier (fit / predict / predict_proba / get_params / clone), exact like brute force.
 
     ``device``: a torch device ("cpu", "cuda"); ``first_pass``: "auto" (bfloat16 where the hardware
     has it), "bfloat16" or "float32"; ``chunk_mb``: the score block per chunk (None: 64 MB on the
-    CPU, 2 GB on a GPU, where bigger blocks mean fewer launches).
+    CPU, 2 GB on a GPU, where bigger blocks mean fewer launches); ``project_dims``: the principal
+    directions of a cheaper first pass ahead of the full one ("auto": 64; 0: none). The queries it
+    cannot settle (its bound is looser) go on to the full-width pass.
     """
 
     # Its probabilities are vote shares: often exactly 0 for the true class, so a NLL is infinite
@@ -111,11 +194,13 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         chunk_mb: float | None = None,
         device: str = "cpu",
         first_pass: str = "auto",
+        project_dims: int | str = "auto",
     ):
         self.n_neighbors = n_neighbors
         self.chunk_mb = chunk_mb
         self.device = device
         self.first_pass = first_pass
+        self.project_dims = project_dims
 
     def fit(self, X: np.ndarray, y: np.ndarray) -> ExactKNN:
         dev = torch.device(self.device)
@@ -128,19 +213,22 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
         # float32 mean: shifting every point by the same rounded vector changes no distance.
         self.mean_ = self.X_.mean(axis=0, dtype=np.float64).astype(np.float32)
         mean = torch.from_numpy(self.mean_).to(dev)
-        n, dim = self.train_.shape
-        self.scorer_ = torch.empty(n, dim + 2, dtype=self.dtype_, device=dev)
-        sq_norms = torch.empty(n, dtype=torch.float64, device=dev)
-        for s in range(0, n, 8192):  # in blocks: no float64 copy of the whole training set
-            centred = self.train_[s : s + 8192] - mean
-            wide = centred.double()
-            sq_norms[s : s + 8192] = wide.mul_(wide).sum(1)
-            self.scorer_[s : s + 8192, :dim] = -2 * centred
-        self.max_norm_ = float(sq_norms.max()) ** 0.5 if n else 0.0
-        hi = sq_norms.to(self.dtype_)
-        self.scorer_[:, dim] = hi
-        self.scorer_[:, dim + 1] = (sq_norms - hi.double()).to(self.dtype_)
+        # "auto": only ahead of a float32 full pass on a CPU; a bfloat16 product (AVX512-BF16, GPUs) is
+        # as fast as the smaller float32 one and settles every query itself.
+        auto = PROJECTED_DIMS if self.dtype_ == torch.float32 and dev.type == "cpu" else 0
+        dims = auto if self.project_dims == "auto" else int(self.project_dims)
+        basis = projection_basis(self.train_, mean, dims)
+        self.passes_ = [FirstPass.build(self.train_, mean, None, self.dtype_, RERANK_EXTRA)]
+        if basis is not None:  # the cheap pass first; the full one settles what it cannot
+            self.passes_.insert(
+                0, FirstPass.build(self.train_, mean, basis, torch.float32, RERANK_EXTRA_PROJECTED)
+            )
         return self
+
+    def projected_dims(self) -> int:
+        """The principal directions of the projected first pass; 0 when there is none."""
+        basis = self.passes_[0].basis
+        return 0 if basis is None else int(basis.shape[1])
 
     def chunk_rows(self) -> int:
         """Queries per chunk so that one chunk's score block stays within chunk_mb."""
@@ -157,39 +245,42 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
             q64 = torch.tensor(
                 np.asarray(Q[start : start + rows], dtype=np.float64), device=self.train_.device
             )
-            d, i = self._search(q64, k)
-            dist.append(d)
+            d, i = self._nearest(q64, k)
+            dist.append(d.clamp_min(0).sqrt())
             idx.append(i)
         if not dist:
             return np.empty((0, k)), np.empty((0, k), dtype=np.intp)
         return torch.cat(dist).cpu().numpy(), torch.cat(idx).cpu().numpy().astype(np.intp)
 
-    def _search(self, q64: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+    def _nearest(self, q64: torch.Tensor, k: int, level: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+        """(exact squared distances, indices) of the k nearest, nearest first, by first pass ``level``."""
+        first = self.passes_[level]
         n_train = len(self.X_)
-        m = min(k + RERANK_EXTRA, n_train - 1)
-        qc = (q64 - torch.from_numpy(self.mean_).to(q64.device).double()).float()
-        q_sq = (qc.double() ** 2).sum(1)
-        ones = torch.ones(len(qc), 2, dtype=self.dtype_, device=qc.device)
-        with float32_accumulation(qc.device):
-            scores = torch.mm(torch.cat([qc.to(self.dtype_), ones], 1), self.scorer_.T)
+        m = min(k + first.extra, n_train - 1)
+        mean = torch.from_numpy(self.mean_).to(q64.device)
+        scores, q_sq = first.scores(q64, mean)
         if m + 1 >= n_train:  # a tiny training set: check every point exactly
-            cand = torch.arange(n_train, device=qc.device).expand(len(qc), n_train).clone()
-            next_score = torch.full((len(qc),), float("inf"), dtype=torch.float64, device=qc.device)
+            cand = torch.arange(n_train, device=q64.device).expand(len(q64), n_train).clone()
+            next_score = torch.full((len(q64),), float("inf"), dtype=torch.float64, device=q64.device)
         else:  # one more than re-ranked: its score tells whether anything beyond the m could still win
             top = torch.topk(scores, m + 1, dim=1, largest=False)
             cand, next_score = top.indices[:, :m].clone(), top.values[:, m].double()
         exact = self._exact_sq(q64, cand)
         kth = torch.kthvalue(exact, k, dim=1).values
-        bound = score_error_bound(q_sq.sqrt(), self.max_norm_, self.X_.shape[1], self.dtype_)
-        threshold = contender_threshold(kth - q_sq, bound, self.dtype_)
+        bound = score_error_bound(q_sq.sqrt(), first.max_norm, first.scorer.shape[1] - 2, first.scorer.dtype)
+        threshold = contender_threshold(kth - q_sq, bound, first.scorer.dtype)
         contested = torch.nonzero(next_score <= threshold).ravel()
-        if len(contested):  # rare: more contenders than re-ranked
+        settled_later = len(contested) and level + 1 < len(self.passes_)
+        if len(contested) and not settled_later:  # rare: more contenders than re-ranked
             cand[contested], exact[contested] = self._every_contender(
                 q64[contested], scores[contested], threshold[contested], m
             )
         order = torch.argsort(exact, dim=1, stable=True)[:, :k]
-        nearest = torch.take_along_dim(exact, order, dim=1)
-        return nearest.clamp_min(0).sqrt(), torch.take_along_dim(cand, order, dim=1)
+        nearest, indices = torch.take_along_dim(exact, order, dim=1), torch.take_along_dim(cand, order, dim=1)
+        if settled_later:
+            del scores  # the next pass needs its own score block
+            nearest[contested], indices[contested] = self._nearest(q64[contested], k, level + 1)
+        return nearest, indices
 
     def _every_contender(
         self, q64: torch.Tensor, scores: torch.Tensor, threshold: torch.Tensor, m: int

@@ -95,6 +95,8 @@ def bench_knn(
         "problem": f"{len(Xte)} x {len(Xtr)} x {Xtr.shape[1]}, k={k}, float32 input for both",
         "device": str(dev),
         "first_pass": str(ours_model.dtype_).removeprefix("torch."),
+        # the principal directions of the cheaper pass ahead of the full one (0: none)
+        "projected_dims": ours_model.projected_dims(),
         "cpu_threads": torch.get_num_threads(),
         "repeats": repeats,
         "ours_s": round(ours_s, 4),

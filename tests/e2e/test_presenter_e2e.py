@@ -142,7 +142,7 @@ def test_presenter_mode_cuts_no_dropdown_chip_or_label_at_1280x720(server, proje
         open_page(pg, server.url, f"{path}?presenter=true")
         pg.wait_for_function("() => getComputedStyle(document.documentElement).fontSize === '21px'")
         # Idle can be read before the run has started: wait for the page's dropdowns to be drawn.
-        pg.locator("[data-testid=stMain] [data-testid=stSelectbox] input").first.wait_for()
+        pg.locator("[data-testid=stSelectbox] input").first.wait_for()
         wait_idle(pg)
         with contextlib.suppress(PlaywrightTimeout):  # the sidebar may still be sliding to its width
             pg.wait_for_function(
