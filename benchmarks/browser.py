@@ -38,6 +38,11 @@ PAGE_IDLE = (
 )
 
 
+# The 2-D playground's C slider, by its label: the page's first slider in the DOM is not always C (while
+# the playground's fragment redraws, the step-by-step section's sliders can come first).
+C_SLIDER = dict(role="slider", name="C (inverse regularisation, log scale)")
+
+
 def wait_idle(pg, timeout_ms: int = 120_000) -> None:
     """Wait until the script (and its fragments) has finished running and the page has been redrawn."""
     pg.wait_for_function(PAGE_IDLE, timeout=timeout_ms)

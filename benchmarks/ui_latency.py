@@ -16,7 +16,7 @@ import statistics
 
 from playwright.sync_api import sync_playwright
 
-from benchmarks.browser import CHROMIUM, CHROMIUM_ARGS, Server, draw_seven, open_page, wait_idle
+from benchmarks.browser import C_SLIDER, CHROMIUM, CHROMIUM_ARGS, Server, draw_seven, open_page, wait_idle
 
 
 def wait_until(condition_js: str) -> str:
@@ -67,7 +67,7 @@ def measure(repeats: int) -> dict:
     with dashboard_page("binary_2d") as page:
         # The caption under the metrics names the model and its C, so it changes on every step.
         caption = "[data-testid=stCaptionContainer]"
-        thumb = page.get_by_role("slider").first
+        thumb = page.get_by_role(**C_SLIDER)
         for i in range(repeats + 1):
             old = "|".join(page.locator(caption).all_inner_texts())
             thumb.focus()

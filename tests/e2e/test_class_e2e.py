@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, C_SLIDER, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -19,7 +19,7 @@ def test_the_slider_answers_while_a_cv_grid_runs_on_the_same_page(server, page):
     page.locator("[data-testid=stProgress]").first.wait_for(timeout=60_000)  # the grid is running
     error = page.locator("[data-testid=stMetricValue]").first
     before = error.inner_text()
-    page.get_by_role("slider").first.focus()  # C; Home: C = 1e-4, which changes the test error
+    page.get_by_role(**C_SLIDER).focus()  # C; Home: C = 1e-4, which changes the test error
     start = time.monotonic()
     page.keyboard.press("Home")
     page.wait_for_function(

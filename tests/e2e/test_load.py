@@ -21,7 +21,7 @@ import time
 import pytest
 
 from benchmarks import st_protocol
-from benchmarks.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PAGE_IDLE, Server
+from benchmarks.browser import ARTIFACTS, C_SLIDER, CHROMIUM, CHROMIUM_ARGS, PAGE_IDLE, Server
 from tests.e2e.conftest import require_browser
 
 pytestmark = [pytest.mark.e2e, pytest.mark.load]
@@ -89,7 +89,7 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     # 1. The binary playground: one slider step.
     await page.goto(f"{url}/binary_2d")
     await settled(page, "The three families compared")  # the page's last section: the first run is over
-    thumb = page.get_by_role("slider").first
+    thumb = page.get_by_role(**C_SLIDER)
 
     async def press_home() -> None:
         # Under load a key press can land while the fragment redraws its slider and be lost: press again

@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmarks.browser import ARTIFACTS, draw_seven, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, C_SLIDER, draw_seven, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -29,7 +29,7 @@ def test_binary_page_slider_changes_the_test_error(server, page):
     wait_idle(page)
     error = page.locator("[data-testid=stMetricValue]").first
     before = error.inner_text()
-    thumb = page.get_by_role("slider").first  # C, log scale; the far left end is C = 1e-4
+    thumb = page.get_by_role(**C_SLIDER)  # C, log scale; the far left end is C = 1e-4
     thumb.focus()
     page.keyboard.press("Home")
     page.wait_for_function(

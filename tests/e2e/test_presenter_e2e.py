@@ -9,7 +9,7 @@ import contextlib
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, C_SLIDER, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -90,7 +90,7 @@ def test_presenter_mode_on_the_2d_page_fits_a_projector_and_survives_a_knob_move
     assert len(geometry["markerSizes"]) == 2 and min(geometry["markerSizes"]) >= 6, geometry
 
     caption = pg.locator("[data-testid=stMain] [data-testid=stCaptionContainer]").first.inner_text()
-    pg.get_by_role("slider").first.focus()
+    pg.get_by_role(**C_SLIDER).focus()
     pg.keyboard.press("ArrowRight")
     pg.wait_for_function(CAPTION_CHANGED, arg=caption)
     wait_idle(pg)
