@@ -69,6 +69,26 @@ JOB_STARTED = (
 DONE_TIMEOUT_MS = 400_000
 
 
+def until_taken(act, taken, retries: list[int], what: str):
+    """``act`` again until ``taken`` sees it took effect, three tries at most: under this load a key press
+    or click can land while the page redraws its widget and be lost. A retry is counted in ``retries``."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+    async def tried() -> None:
+        for attempt in range(3):
+            await act()
+            try:
+                await taken()
+            except PlaywrightTimeout:
+                continue
+            if attempt:
+                retries.append(attempt)
+            return
+        raise AssertionError(f"{what} did not respond to three tries")
+
+    return tried
+
+
 async def timed(page, action, done_selector_or_text) -> float:
     start = time.perf_counter()
     await action()
@@ -81,8 +101,6 @@ async def timed(page, action, done_selector_or_text) -> float:
 
 
 async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> int:
-    from playwright.async_api import TimeoutError as PlaywrightTimeout
-
     context = await browser.new_context(viewport={"width": 1300, "height": 1000})
     page = await context.new_page()
     page.set_default_timeout(60_000)
@@ -92,19 +110,14 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     thumb = page.get_by_role(**C_SLIDER)
 
     async def press_home() -> None:
-        # Under load a key press can land while the fragment redraws its slider and be lost: press again
-        # (counted in the report) rather than wait forever.
-        for attempt in range(3):
-            await thumb.focus()
-            await page.keyboard.press("Home")
-            try:
-                await page.get_by_text("C=0.0001").first.wait_for(timeout=30_000)
-                return
-            except PlaywrightTimeout:
-                times["slider retries"].append(attempt + 1)
-        raise AssertionError("the C slider did not respond to three key presses")
+        await thumb.focus()
+        await page.keyboard.press("Home")
 
-    times["slider"].append(await timed(page, press_home, "C=0.0001"))
+    async def slider_moved() -> None:
+        await page.get_by_text("C=0.0001").first.wait_for(timeout=30_000)
+
+    retried_home = until_taken(press_home, slider_moved, times["slider retries"], "the C slider")
+    times["slider"].append(await timed(page, retried_home, "C=0.0001"))
     # 2. The drawing page: one digit.
     await page.goto(f"{url}/draw")
     canvas = page.locator("canvas.upper-canvas")
@@ -127,34 +140,23 @@ async def student(browser, url: str, i: int, times: dict[str, list[float]]) -> i
     # The network's preset sets the epochs; wait for it before changing them, or the change is lost.
     await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='10']")
     await page.wait_for_selector(STATE_IDLE)
-    for attempt in range(3):  # a key press can be lost in a redraw here too (see the slider above)
+
+    async def epochs_home() -> None:
         await page.get_by_role("slider", name="Epochs").focus()
         await page.keyboard.press("Home")
-        try:
-            await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='1']", timeout=30_000)
-            break
-        except PlaywrightTimeout:
-            times["epochs retries"].append(attempt + 1)
-    else:
-        raise AssertionError("the Epochs slider did not respond to three key presses")
+
+    async def one_epoch() -> None:
+        await page.wait_for_selector("input[aria-label=Epochs][aria-valuetext='1']", timeout=30_000)
+
+    await until_taken(epochs_home, one_epoch, times["epochs retries"], "the Epochs slider")()
     await page.wait_for_selector(STATE_IDLE)
     try:
         train = page.get_by_role("button", name="Train", exact=True)
 
-        async def start_training() -> None:
-            # Under this load a click can land while the page redraws the button and be lost, as a key
-            # press can (above): the job shows it started (queued, running or done) or it is clicked again.
-            for attempt in range(3):
-                await train.click()
-                try:
-                    await page.wait_for_selector(JOB_STARTED, timeout=30_000)
-                    if attempt:
-                        times["training retries"].append(attempt)
-                    return
-                except PlaywrightTimeout:
-                    continue
-            raise AssertionError("the Train click never started a job")
+        async def job_started() -> None:
+            await page.wait_for_selector(JOB_STARTED, timeout=30_000)
 
+        start_training = until_taken(train.click, job_started, times["training retries"], "the Train button")
         times["training"].append(await timed(page, start_training, "1 / 1"))
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
