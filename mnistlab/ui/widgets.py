@@ -145,7 +145,9 @@ def apply_preset() -> None:
     # What only some presets set goes back to its default for the others: after the fast CNN, the MLP
     # trains in fp32 without label smoothing, as the notebook does.
     for field_name, value in (nets.PRESET_DEFAULTS | preset).items():
-        url_state.move(keys.widget(keys.TRAIN, field_name), value)
+        key = keys.widget(keys.TRAIN, field_name)
+        if st.session_state.get(key) != value:  # a widget already there is left alone, URL and all
+            url_state.move(key, value)
 
 
 def training_controls() -> training.TrainConfig:
