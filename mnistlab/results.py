@@ -115,5 +115,14 @@ def notebook_comparison(reproduced: dict, printed: dict, why: dict | None = None
 
 def blank_missing(rows: Sequence[dict]) -> list[dict]:
     """Rows for display: a value that does not exist (a k-NN's NLL, a result the notebook withheld) is a
-    blank cell, not the word None."""
-    return [{k: "" if v is None else v for k, v in row.items()} for row in rows]
+    blank cell, not the word None. A column keeps one type: where blanks sit beside numbers, the numbers
+    are written as text too (a column of floats and empty strings made pyarrow raise ArrowTypeError
+    on every visit, and Streamlit fall back to a slow conversion)."""
+    mixed = {
+        k
+        for k in {k for row in rows for k in row}
+        if any(row.get(k) is None for row in rows) and any(row.get(k) is not None for row in rows)
+    }
+    return [
+        {k: "" if v is None else (str(v) if k in mixed else v) for k, v in row.items()} for row in rows
+    ]

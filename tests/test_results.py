@@ -85,6 +85,20 @@ def test_missing_values_show_as_blank_cells():
     assert shown == [{"model": "1-NN", "test NLL (sum)": "", "test error (%)": 3.1}]
 
 
+def test_a_column_with_blanks_has_one_type_for_arrow():
+    """The Results page's comparison: 'notebook printed' is blank where the notebook withheld a value."""
+    import pandas as pd
+    import pyarrow as pa
+
+    rows = [
+        {"result": "a.test_error_pct", "notebook printed": 25.53, "difference": 0.05},
+        {"result": "b.test_nll", "notebook printed": None, "difference": None},
+    ]
+    shown = results.blank_missing(rows)
+    assert [r["notebook printed"] for r in shown] == ["25.53", ""]
+    pa.Table.from_pandas(pd.DataFrame(shown))  # raised ArrowTypeError: "Expected bytes, got a 'float'"
+
+
 def test_a_row_is_identified_by_its_setting_not_its_scores():
     a = results.ResultRow(page="p", model="m", features="f", parameters="C=1", n_train=10, test_error_pct=1.0)
     b = results.ResultRow(page="p", model="m", features="f", parameters="C=1", n_train=10, test_error_pct=2.0)

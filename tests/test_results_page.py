@@ -1,6 +1,7 @@
 """The Results page's comparison with the notebook (AppTest): each difference explained, blanks blank."""
 
 import json
+import logging
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -25,8 +26,20 @@ def test_the_notebook_comparison_explains_each_difference(mnist, tmp_path, monke
         )
     )
     monkeypatch.setenv("MNISTLAB_CACHE_DIR", str(tmp_path))
-    at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/results.py").run()
+    # Streamlit logs a failed Arrow conversion (the server log's ArrowTypeError) at info level on its
+    # own logger, which does not propagate, and carries on.
+    logged: list[str] = []
+    handler = logging.Handler()
+    handler.emit = lambda record: logged.append(record.getMessage())
+    log = logging.getLogger("streamlit.dataframe_util")
+    monkeypatch.setattr(log, "level", logging.INFO)
+    log.addHandler(handler)
+    try:
+        at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/results.py").run()
+    finally:
+        log.removeHandler(handler)
     assert not at.exception
+    assert not [m for m in logged if "Arrow" in m], logged
     table = at.dataframe[-1].value
     row = table[table["result"] == "binary2d.logreg.test_error_pct"].iloc[0]
     assert row["why"].startswith("1 test image of 2,033.") and "PCA" in row["why"]
