@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from mnistlab.ui import identity, provision, replica, sidebar, url_state
+from mnistlab.ui import identity, internals, provision, replica, sidebar, url_state
 
 # A local icon: a font or emoji icon is fetched from a CDN, which a class network may not reach.
 ICON = Path(__file__).parent / "assets" / "icon.png"
@@ -28,5 +28,9 @@ PAGES = [
     st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
     st.Page("pages/class_board.py", title="Class board", icon=":material/leaderboard:"),
 ]
-st.navigation(PAGES).run()
-url_state.report_ignored(url)
+asked = internals.requested_page_name()
+page = st.navigation(PAGES)
+if asked and asked not in {p.url_path for p in PAGES}:
+    st.warning(f"There is no page called `{asked}`; here is the {page.title}. Every page is in the sidebar.")
+page.run()
+url_state.report_ignored(url, url_state.drawn())

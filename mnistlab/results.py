@@ -123,6 +123,4 @@ def blank_missing(rows: Sequence[dict]) -> list[dict]:
         for k in {k for row in rows for k in row}
         if any(row.get(k) is None for row in rows) and any(row.get(k) is not None for row in rows)
     }
-    return [
-        {k: "" if v is None else (str(v) if k in mixed else v) for k, v in row.items()} for row in rows
-    ]
+    return [{k: "" if v is None else (str(v) if k in mixed else v) for k, v in row.items()} for row in rows]

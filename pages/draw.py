@@ -14,7 +14,7 @@ from mnistlab.views import figures, html, mosaics
 settings = sidebar.settings()
 spec = recipe.dataset(settings.dataset).spec
 names = spec.class_names
-provision.ensure_default_model(settings.dataset)
+default_ready = provision.default_model_ready(settings.dataset)  # else training as a job, with progress
 
 st.title(f"Draw a {spec.item}")
 
@@ -37,26 +37,31 @@ def lab() -> None:
         canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),
         upload=None if upload is None else upload.file_id,
     )
-    ink = drawn
+    ink, reason = drawn, None
     if source == "upload":
         try:
             ink = mnist_style.ink_from_upload(upload.getvalue())
+            reason = mnist_style.why_unreadable(ink, spec.item)
         except mnist_style.BadImage as exc:
             left.error(str(exc))
             ink = None
-        left.caption(
-            f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing instead."
-        )
+        if reason is None and ink is not None:
+            left.caption(
+                f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing instead."
+            )
     elif source == "canvas" and upload is not None:
         left.caption("Predicting from your drawing (drawn after the upload); upload again to use a file.")
-    steps = mnist_style.preprocess(ink) if ink is not None else None
+    steps = mnist_style.preprocess(ink) if ink is not None and reason is None else None
 
     with right:
         if steps is None:
-            st.info(
-                f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each "
-                "model predicts."
-            )
+            if reason:
+                st.warning(reason)
+            elif not settings.presenter:  # an explanation: on the projector the teacher says it
+                st.info(
+                    f"Draw a {spec.item} on the black canvas (or upload a picture of one) to see what each "
+                    "model predicts."
+                )
             return
         st.subheader("What the model sees")
         st.html(
@@ -68,8 +73,10 @@ def lab() -> None:
         )
 
     x = inference.model_input(steps.image, recipe.scaler(settings.dataset))
-    default, default_error = shared.default_model(settings.dataset)
-    models = {f"default MLP ({default_error:.2f} % test error)": inference.predict_torch(default, x)}
+    models = {}
+    if default_ready:
+        default, default_error = shared.default_model(settings.dataset)
+        models[f"default MLP ({default_error:.2f} % test error)"] = inference.predict_torch(default, x)
     for label, (model, _) in (runs.lab_state().models | saved_runs.torch_models()).items():
         models[label] = inference.predict_torch(model, x)
     index = shared.neighbour_index(settings.dataset)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mnistlab.ui import keys, mistakes, recipe, sidebar
+from mnistlab.ui import keys, mistakes, provision, recipe, sidebar
 
 settings = sidebar.settings()
 names = recipe.dataset(settings.dataset).class_names
@@ -14,6 +14,7 @@ sidebar.explain(
     "its confusion matrix, read its per-class scores, and compare it with another model."
 )
 
+provision.default_model_ready(settings.dataset)  # else training as a job, with progress
 found = mistakes.candidates(settings.dataset)
 label = st.selectbox("Model", list(found), key=keys.widget(keys.MISTAKES, "model"))
 try:

@@ -87,6 +87,29 @@ def mnist(run_cache) -> datasets.Dataset:
 
 
 @pytest.fixture(scope="session")
+def default_model(mnist):
+    """MNIST's default model in this run's cache, trained here once (minutes of CPU unless reused). The
+    pages prepare it as a background job and go on without it: a test of what they show with it must
+    not race that job."""
+    from mnistlab.jobs import kinds
+    from mnistlab.models import weights
+
+    return weights.default_model("mnist", kinds.ten_classes("mnist"))
+
+
+@pytest.fixture(autouse=True)
+def stop_first_use_trainings():
+    """A page visit starts the default model's training as a job that outlives the visit (as it should
+    on a server); in a test process it would go on burning CPU under the tests that follow."""
+    yield
+    from mnistlab import jobs
+
+    for job in jobs.executor().jobs():
+        if job.kind.name == "default_model":
+            job.stop()
+
+
+@pytest.fixture(scope="session")
 def mnist_split(mnist) -> problems.Split:
     return problems.full_split(mnist)
 

@@ -13,6 +13,8 @@ from tests.conftest import after_jobs
 ROOT = Path(__file__).resolve().parents[1]
 APP = str(ROOT / "app.py")
 TIMEOUT = 180
+# The draw and mistakes pages show the default MLP once it is trained: here it is, before they run.
+pytestmark = pytest.mark.usefixtures("default_model")
 
 
 def charts(at) -> list[dict]:

@@ -135,3 +135,39 @@ def test_choosing_a_dataset_writes_its_short_name_in_the_link(mnist):
         at.run()
         assert at.selectbox(key="dataset").value == "mnist"
         assert bool(at.toast) == toast, spelling
+
+
+def toasts(at) -> list[str]:
+    return [t.value for t in at.toast]
+
+
+def test_a_link_may_name_a_network_by_its_short_name(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["train-model"] = "linear"  # was refused: only the label "Linear (784 -> 10), ..." was
+    at.switch_page("pages/training.py").run()
+    assert not at.exception
+    assert at.selectbox(key="train-model").value == "linear"
+    assert not at.toast
+
+
+@pytest.mark.parametrize(
+    ("page", "param", "value"),
+    [("pages/training.py", "epochs", "-5"), ("pages/binary_2d.py", "model-degree", "99")],
+)
+def test_a_link_value_no_setting_of_the_page_takes_is_said_and_dropped(mnist, page, param, value):
+    # "epochs" is no widget's key (the slider's is train-epochs); the degree is a knob of the polynomial
+    # family only, and the page shows the logistic one: both stayed in the URL without a word.
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params[param] = value
+    at.switch_page(page).run()
+    assert not at.exception
+    assert any(f"`{param}={value}`" in t for t in toasts(at)), toasts(at)
+    assert param not in dict(at.query_params)
+
+
+def test_a_students_token_in_the_link_is_not_reported(mnist):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["me"] = "no-such-token-0123456789"
+    at.switch_page("pages/binary_2d.py").run()
+    assert not at.exception
+    assert not any("`me=" in t for t in toasts(at)), toasts(at)

@@ -18,7 +18,9 @@ TIMEOUT = 120
 
 
 @pytest.fixture
-def app(mnist, fresh_streamlit_caches):  # mnist: the data is in this run's cache before the app starts
+def app(
+    mnist, default_model, fresh_streamlit_caches
+):  # mnist: the data is in this run's cache before the app starts
     return AppTest.from_file(APP, default_timeout=TIMEOUT)
 
 

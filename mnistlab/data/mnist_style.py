@@ -66,6 +66,22 @@ def ink_from_upload(raw: bytes) -> np.ndarray:
     return 1 - grey if border.mean() > 0.5 else grey
 
 
+MIN_UPLOAD_SIDE = 8  # pixels: below this an upload holds no readable shape
+
+
+def why_unreadable(ink: np.ndarray, item: str = "digit") -> str | None:
+    """Why an upload cannot be read as a drawing (None when it can): too small, or no ink in it."""
+    h, w = np.shape(ink)[:2]
+    if min(h, w) < MIN_UPLOAD_SIDE:
+        return (
+            f"The upload is {w}x{h} pixels: too small to hold a {item} (at least "
+            f"{MIN_UPLOAD_SIDE}x{MIN_UPLOAD_SIDE}; MNIST's are 28x28). Nothing is predicted."
+        )
+    if preprocess(ink) is None:
+        return f"No {item} found in the upload: it is one flat shade, with no strokes. Nothing is predicted."
+    return None
+
+
 def centre_of_mass(image: np.ndarray) -> tuple[float, float]:
     total = image.sum()
     rows, cols = np.indices(image.shape)

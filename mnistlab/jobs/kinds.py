@@ -351,6 +351,18 @@ def bench_train_work(params: dict, report: Report, should_stop: ShouldStop) -> d
     )
 
 
+def default_model_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
+    """params: dataset. The draw page's default model, trained into the shared cache (or loaded from it):
+    a job, so a visitor who leaves does not take the training with them and no page waits on it."""
+    name = params["dataset"]
+
+    def progress(message: str, fraction: float | None = None) -> None:
+        report(Event("epoch", fraction, message))
+
+    _, error = weights.default_model(name, ten_classes(name), progress=progress, should_stop=should_stop)
+    return {"dataset": name, "test_error_pct": error}
+
+
 def reproduce_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     """``reproduce`` where the executor runs it. params: dataset, parts."""
     from mnistlab.tools import reproduce
@@ -374,5 +386,6 @@ KINDS: dict[str, JobKind] = {
         JobKind("mlp_epochs", mlp_epochs_work, description="the ten-class MLP, epoch by epoch"),
         JobKind("bench_train", bench_train_work, _device_resource, "the training benchmark"),
         JobKind("reproduce", reproduce_work, description="the notebook's results, recomputed"),
+        JobKind("default_model", default_model_work, description="the draw page's default MLP, first use"),
     )
 }

@@ -61,11 +61,16 @@ def default_model_path(dataset: str):
 
 
 def default_model(
-    dataset: str, split: Split, progress: Progress = quiet, on_epoch: Callable | None = None
+    dataset: str,
+    split: Split,
+    progress: Progress = quiet,
+    on_epoch: Callable | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
 ) -> tuple[torch.nn.Module, float]:
     """The model every session starts with: trained once per machine, then loaded from the cache.
 
-    ``split`` is the scaled float32 split. Returns (model, test error %).
+    ``split`` is the scaled float32 split. Returns (model, test error %). A training stopped early is
+    returned but not cached (a half-trained default would be every student's from then on).
     """
     path = default_model_path(dataset)
     tensors = to_tensors(split)
@@ -83,7 +88,11 @@ def default_model(
             f"epoch {m.epoch}/{DEFAULT_CONFIG.epochs}: test error {m.val_error_pct:.2f} %",
             m.epoch / DEFAULT_CONFIG.epochs,
         ),
+        should_stop=should_stop,
     )
+    final = result.final
+    if result.stopped or final is None:
+        return result.model.eval(), final.val_error_pct if final is not None else float("nan")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Atomic: several app processes may start on an empty cache; none may read a half-written file.
@@ -92,6 +101,4 @@ def default_model(
         os.replace(partial, path)
     except OSError:
         pass  # a read-only cache only means training again next time
-    final = result.final
-    assert final is not None  # nothing stops this training: every epoch ran
     return result.model.eval(), final.val_error_pct

@@ -6,13 +6,17 @@ import numpy as np
 import streamlit as st
 
 from mnistlab.data import mnist_style
+from mnistlab.ui import sidebar
 from mnistlab.views import canvas
 
 
 def canvas_ink() -> np.ndarray | None:
     """Instructions, then the canvas; the ink drawn in its black square, None while that is blank."""
     # Above the canvas: the toolbar, shown on hover, rises over this caption (not over the tabs).
-    st.caption("Draw with the mouse in the black square. Hover the canvas for its tools: undo, redo, clear.")
+    if not sidebar.presenter():  # on the projector the teacher says it
+        st.caption(
+            "Draw with the mouse in the black square. Hover the canvas for its tools: undo, redo, clear."
+        )
     from streamlit_drawable_canvas import st_canvas  # needs a running Streamlit, so imported here
 
     drawn = st_canvas(

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 import streamlit as st
 
 from mnistlab.store import BadName, NotAllowed, RunStore, StoreUnavailable, clean_name, engine, new_token
+from mnistlab.ui import url_state
 
 TOKEN_PARAM = "me"
+url_state.READ_BY_CODE.add(TOKEN_PARAM)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import numpy as np
 import streamlit as st
 from torch import nn
 
-from mnistlab.models import inference, introspect
+from mnistlab.models import inference, introspect, weights
 from mnistlab.ui import charts, keys, recipe, runs, shared
 from mnistlab.views import html, learning, mosaics
 
@@ -113,11 +113,11 @@ def _default_embedding(dataset: str):
 
 
 def _networks(dataset: str) -> dict[str, nn.Module]:
+    found = {label: model for label, (model, _) in runs.lab_state().models.items()}
+    if not weights.default_model_path(dataset).exists():  # still training (provision.py)
+        return found
     default, error = shared.default_model(dataset)
-    return {
-        f"default MLP ({error:.2f} % test error)": default,
-        **{label: model for label, (model, _) in runs.lab_state().models.items()},
-    }
+    return {f"default MLP ({error:.2f} % test error)": default, **found}
 
 
 def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
@@ -126,6 +126,9 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
     names = recipe.dataset(dataset).class_names
     st.subheader("Why this answer")
     networks = _networks(dataset)
+    if not networks:
+        st.caption("No network yet: the default MLP is still training. Train one on the training page.")
+        return
     left, right = st.columns(2)
     label = left.selectbox("Network", list(networks), key=keys.widget(keys.INSIDE, "why-model"))
     spell = {"gradient": "input x gradient", "occlusion": "occlusion (4x4 patches)"}

@@ -1,6 +1,6 @@
 """The one module that touches Streamlit's private API: routing a first direct visit of a page URL
-through app.py, and this browser session's id. ``tests/test_internals.py`` fails loudly if an upgrade
-renames either."""
+through app.py, the page name a URL asked for, and this browser session's id.
+``tests/test_internals.py`` fails loudly if an upgrade renames any of them."""
 
 from __future__ import annotations
 
@@ -30,6 +30,17 @@ def route_through_app() -> None:
         PagesManager.uses_pages_directory = False
         runpy.run_path(str(APP_PATH), run_name="__main__")
         st.stop()
+
+
+def requested_page_name() -> str:
+    """The page name a direct visit's URL asked for ("" for the root, or when a link in the sidebar
+    was clicked: that asks by the page's id, which always exists)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    if ctx is None or ctx.pages_manager.intended_page_script_hash:
+        return ""
+    return ctx.pages_manager.intended_page_name or ""
 
 
 def session_id() -> str | None:

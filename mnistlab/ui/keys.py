@@ -7,6 +7,7 @@ dataset), so they are part of a shared link's format: renaming one breaks old li
 DATASET = "dataset"
 PRESENTER = "presenter"
 URL_SPELLINGS = "url-spellings"  # widget key -> how the URL spells its value (per session)
+URL_DRAWN = "url-drawn"  # the URL-bound widgets one run drew (url_state.drawn)
 URL_READERS = "url-readers"  # widget key -> the value each spelling a link may use means (per session)
 RESULTS_LOG = "results-log"
 PINNED = "pinned-results"  # per session: identities of the Results rows pinned for the lesson

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
-from mnistlab.models import diagnostics, knn, metrics
+from mnistlab.models import diagnostics, knn, metrics, weights
 from mnistlab.ui import charts, jobs, keys, recipe, runs, shared, widgets
 from mnistlab.views import figures, learning, mosaics
 
@@ -30,7 +30,9 @@ def _knn_proba(dataset: str) -> np.ndarray:
 def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
     """Every model of this session with a way to get its test probabilities (computed on first use)."""
     X_test = recipe.ten_classes(dataset).X_test
-    out: dict[str, Callable[[], np.ndarray]] = {"default MLP (drawing page)": lambda: _default_proba(dataset)}
+    out: dict[str, Callable[[], np.ndarray]] = {}
+    if weights.default_model_path(dataset).exists():  # else it is still training (provision.py)
+        out["default MLP (drawing page)"] = lambda: _default_proba(dataset)
     for label, (model, _) in runs.lab_state().models.items():
         out[f"training page: {label}"] = lambda m=model: diagnostics.test_proba(m, X_test)
     for job in jobs.finished("mlp-run"):  # the ten-classes page's MLPs, trained epoch by epoch

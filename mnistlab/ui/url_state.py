@@ -17,15 +17,39 @@ def _spellings() -> dict[str, Callable]:
     return st.session_state.setdefault(keys.URL_SPELLINGS, {})
 
 
-def bound(key: str, spell: Callable = str, numbers: Sequence[float] | None = None) -> dict:
+# Query parameters read by code rather than by a widget (the student's token): never reported as ignored.
+READ_BY_CODE: set[str] = set()
+
+
+def bound(
+    key: str,
+    spell: Callable = str,
+    numbers: Sequence[float] | None = None,
+    names: Sequence[str] | None = None,
+) -> dict:
     """Keyword arguments that put a widget's value in the URL; ``spell`` shows a value in a notice.
 
     ``numbers``: the widget's numeric options, so a link may spell them any way (0.001 for 1e-3).
+    ``names``: a dropdown's options, so a link may give an option's name (``linear``) where Streamlit
+    takes only the label it shows.
     """
     _spellings()[key] = spell
+    drawn().add(key)
     if numbers is not None:
         _respell_number(key, spell, numbers)
+    if names is not None:
+        _respell_name(key, spell, names)
     return {"key": key, "bind": "query-params"}
+
+
+def _respell_name(key: str, spell: Callable, names: Sequence[str]) -> None:
+    raw = st.query_params.get(key)
+    if raw is None or key in st.session_state or raw in {spell(n) for n in names}:
+        return
+    match = next((n for n in names if str(n).casefold() == raw.strip().casefold()), None)
+    if match is not None:
+        st.query_params[key] = spell(match)
+        st.rerun()
 
 
 def named(key: str, names: Sequence[str], title: Callable[[str], str]) -> dict:
@@ -37,6 +61,7 @@ def named(key: str, names: Sequence[str], title: Callable[[str], str]) -> dict:
     """
     spelled = {spelling.casefold(): name for name in names for spelling in (name, title(name))}
     _spellings()[key] = str
+    drawn().add(key)
     _readers()[key] = lambda raw: spelled.get(raw.strip().casefold())
     raw = st.query_params.get(key)
     if raw is not None and key not in st.session_state and _readers()[key](raw) is not None:
@@ -87,15 +112,32 @@ def move(key: str, value) -> None:
         st.query_params[key] = spell(value)
 
 
+def drawn() -> set[str]:
+    """The URL-bound widgets this run has drawn so far (reset by url_values() at the start of a run)."""
+    return st.session_state.setdefault(keys.URL_DRAWN, set())
+
+
 def url_values() -> dict:
     """The query string as this run received it (before widgets drop the values they reject)."""
+    st.session_state[keys.URL_DRAWN] = set()
     return st.query_params.to_dict()
 
 
-def report_ignored(raw: dict) -> None:
-    """Widgets silently drop URL values they cannot take; say so, and which default is used instead."""
+def report_ignored(raw: dict, drawn: set[str] | None = None) -> None:
+    """Widgets silently drop URL values they cannot take; say so, and which default is used instead.
+
+    ``drawn``: the widget keys this run drew. A value for no widget of the page as set (``epochs``
+    on the training page, ``model-degree`` beside the logistic family) is said and taken out of the link.
+    """
     spellings = _spellings()
     for key, value in raw.items():
+        if drawn is not None and key not in drawn and key not in READ_BY_CODE and key in st.query_params:
+            st.query_params.pop(key, None)
+            st.toast(
+                f"The link's `{key}={value}` is not a setting of this page as it is set; ignored.",
+                icon=":material/link_off:",
+            )
+            continue
         if key in spellings and key not in st.query_params and key in st.session_state:
             current = spellings[key](st.session_state[key])
             read = _readers().get(key)

@@ -161,7 +161,7 @@ def training_controls() -> training.TrainConfig:
         index=list(nets.MODELS).index("mlp"),
         format_func=nets.MODELS.get,
         on_change=apply_preset,
-        **bound(keys.widget(keys.TRAIN, "model"), nets.MODELS.get),
+        **bound(keys.widget(keys.TRAIN, "model"), nets.MODELS.get, names=list(nets.MODELS)),
     )
     optimizer = c2.selectbox(
         "Optimiser",

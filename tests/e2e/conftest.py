@@ -19,7 +19,7 @@ def require_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def server(mnist):
+def server(mnist, default_model):
     require_browser()
     srv = Server()
     yield srv
