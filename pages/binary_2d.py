@@ -28,6 +28,9 @@ problem = recipe.pair_2d(settings.dataset, pair)
 @st.fragment
 def playground() -> None:
     knobs, chart = st.columns([1, 2], gap="medium")
+    # At 1366x768 the numbers sit over the knobs, so the map starts at the top of its column and fits the
+    # first screen; on the projector (no intro, no pair above) they sit over the map, in one row.
+    numbers = chart.columns(3) if settings.presenter else [knobs.container() for _ in range(3)]
     with knobs:
         choice = widgets.model_controls()
         shown, max_points = "train", 2000
@@ -46,15 +49,12 @@ def playground() -> None:
     _, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
     y = problem.y_train if shown == "train" else problem.y_test
     every = max(1, int(np.ceil(len(y) / max_points)))
-    with chart:
-        a, b, c = st.columns(3)
-        a.metric("Test error", f"{scores.test_error_pct:.2f} %", help=f"{scores.n_test:,} test images")
-        b.metric(
-            "Test NLL (sum)",
-            f"{scores.test_nll:,.1f}",
-            help="Negative log-likelihood summed over the test set",
-        )
-        c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
+    a, b, c = numbers
+    a.metric("Test error", f"{scores.test_error_pct:.2f} %", help=f"{scores.n_test:,} test images")
+    b.metric(
+        "Test NLL (sum)", f"{scores.test_nll:,.1f}", help="Negative log-likelihood summed over the test set"
+    )
+    c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
     results_log.record(
         results.ResultRow(
             page="Binary 2-D",
@@ -68,7 +68,7 @@ def playground() -> None:
         )
     )
     fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points, settings.presenter)
-    charts.plotly(chart, fig, grow=False, key="map")
+    charts.plotly(chart, fig, main=True, key="map")
     chart.caption(
         f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
         f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); "
@@ -78,7 +78,7 @@ def playground() -> None:
         sweep = shared.c_sweep(settings.dataset, pair, tuple(widgets.C_VALUES))
         below = sweep.flat_from(100 / scores.n_test)
         figure = figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, choice.C, below)
-        charts.plotly(chart, figure, key="c-sweep")
+        charts.plotly(chart, figure, key="c-sweep", title_chars=40)
         chart.caption(
             f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; "
             f"above C = {below:g} it moves by at most one test image, as with {scores.n_train:,} training "

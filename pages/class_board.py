@@ -35,7 +35,7 @@ def live_board() -> None:
         return
     if not open_:
         st.info("Submissions are closed: new runs are kept by their students but not shown here.")
-    st.html(board_views.best_table_html(best, font_px=30 if settings.presenter else 18, keep=keep))
+    st.html(board_views.best_table_html(best, font_px=24 if settings.presenter else 18, keep=keep))
     if any(spread.values()):
         charts.plotly(st, board_views.spread_figure(spread), key="board-spread")
 

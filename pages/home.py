@@ -26,6 +26,6 @@ st.caption(f"Data source: {ds.source}. Loaded in {ds.load_s:.2f} s.")
 
 left, right = st.columns(2)
 counts, samples, means = shared.overview_figures(settings.dataset)
-charts.plotly(left, counts)
-charts.plotly(right, samples)
+charts.plotly(left, counts, main=True, title_chars=30)
+charts.plotly(right, samples, main=True, title_chars=30)
 charts.plotly(st, means)

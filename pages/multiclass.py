@@ -65,6 +65,8 @@ left, right = st.columns([3, 2])
 charts.plotly(
     left,
     figures.confusion_figure(counts, names, f"{k_conf}-NN on {n_conf:,} training images: 10,000 test images"),
+    main=True,
+    title_chars=40,
 )
 with right:
     true_c = st.selectbox("True class", range(10), index=a, format_func=lambda c: names[c], key="conf-true")

@@ -8,7 +8,7 @@ import textwrap
 import plotly.graph_objects as go
 import streamlit as st
 
-from mnistlab.ui import keys
+from mnistlab.ui import keys, screen
 
 PRESENTER_SCALE = 1.35
 # A plotly title never wraps: past about this many characters it ran off the chart's right edge (at a
@@ -20,14 +20,18 @@ def scale() -> float:
     return PRESENTER_SCALE if st.session_state.get(keys.PRESENTER, False) else 1.0
 
 
-def plotly(where, figure: go.Figure, grow: bool = True, **kwargs):
+def plotly(
+    where, figure: go.Figure, grow: bool = True, main: bool = False, title_chars: int | None = None, **kwargs
+):
     """``where.plotly_chart(figure)``, enlarged for a projector in presenter mode.
 
     ``grow=False``: only the text grows; for a chart that must fit a 720 px projector with its numbers.
+    ``main``: the page's main figure: in presenter mode it takes most of the window's height, whatever
+    the projector (ui/screen.py). ``title_chars``: where its title wraps, for a chart in a narrow column.
     """
     factor = scale()
     title = figure.layout.title.text or ""
-    width = TITLE_CHARS[factor != 1.0]
+    width = title_chars or TITLE_CHARS[factor != 1.0]
     if factor != 1.0 or (len(title) > width and "<br>" not in title):
         figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
     if len(title) > width and "<br>" not in title:
@@ -42,7 +46,7 @@ def plotly(where, figure: go.Figure, grow: bool = True, **kwargs):
         layout = figure.layout
         size = round((layout.font.size or 15) * factor)
         figure.update_layout(
-            height=int((layout.height or 450) * (factor if grow else 1.0)),
+            height=screen.main_height() if main else int((layout.height or 450) * (factor if grow else 1.0)),
             font=dict(size=size),
             legend_font_size=size,
         )
@@ -52,6 +56,8 @@ def plotly(where, figure: go.Figure, grow: bool = True, **kwargs):
         figure.update_xaxes(tickfont_size=size - 2, title_font_size=size)
         figure.update_yaxes(tickfont_size=size - 2, title_font_size=size)
         for trace in figure.data:
+            if trace.type == "heatmap" and trace.texttemplate:  # a confusion matrix's counts: 6 px before
+                trace.update(textfont=dict(size=size - 2))
             if "colorbar" in trace:
                 trace.update(colorbar=dict(tickfont=dict(size=size - 2), title=dict(font=dict(size=size))))
     kwargs.setdefault("config", {"displaylogo": False})

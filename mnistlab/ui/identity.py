@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from mnistlab.store import BadName, NotAllowed, RunStore, StoreUnavailable, clean_name, engine, new_token
-from mnistlab.ui import url_state
+from mnistlab.ui import keys, remember, url_state
 
 TOKEN_PARAM = "me"
 url_state.READ_BY_CODE.add(TOKEN_PARAM)
@@ -53,7 +53,8 @@ def show_notices(store: RunStore | None) -> None:
 
 def current_student(store: RunStore | None) -> Student | None:
     """The student of this browser from the URL's token, or None before they have picked a name."""
-    token = st.query_params.get(TOKEN_PARAM) or st.session_state.get("student-token")
+    cookie = remember.remembered_token()
+    token = st.query_params.get(TOKEN_PARAM) or st.session_state.get("student-token") or cookie
     if not token:
         return None
     known = st.session_state.get("student-name")
@@ -63,6 +64,8 @@ def current_student(store: RunStore | None) -> Student | None:
         except NotAllowed:
             st.warning("This link's student token is not valid; pick a name to start again.")
             st.query_params.pop(TOKEN_PARAM, None)
+            if token == cookie:
+                remember.forget()
             return None
         except StoreUnavailable as exc:
             st.warning(f"{exc} Your earlier runs will show when it is back.")
@@ -104,12 +107,31 @@ def sidebar_identity() -> Student | None:
     store = shared_store()
     show_notices(store)
     student = current_student(store)
+    lab = st.session_state.get(keys.TRAINING_LAB)
+    trained = len(lab.runs) if student is None and lab is not None else 0
     with st.sidebar:
-        if student is None:
+        if trained:
+            st.warning(
+                f"{trained} trained network{'s are' if trained > 1 else ' is'} kept only until this tab "
+                "reloads or closes: pick a name on the Results page to keep them.",
+                icon=":material/warning:",
+            )
+        elif student is None:
             st.caption("Pick a name on the Results or Class board page to keep your runs and join the board.")
         else:
-            st.caption(f"Signed in as **{student.name}**. Bookmark this page's link to find your runs again.")
+            st.caption(
+                f"Signed in as **{student.name}**; this browser remembers you (Results page: forget me)."
+            )
+        remember.sync(student.token if student else None, unsaved=bool(trained))
     return student
+
+
+def forget_student() -> None:
+    """ "Forget me": this browser no longer opens as this student (their runs stay in the store)."""
+    for key in ("student-token", "student-name"):
+        st.session_state.pop(key, None)
+    st.query_params.pop(TOKEN_PARAM, None)
+    remember.forget()
 
 
 def name_form() -> Student | None:
@@ -118,4 +140,11 @@ def name_form() -> Student | None:
     student = current_student(store)
     if student is None and name_picker(store) is not None:
         st.rerun()  # every page element again, with the name and the token in the URL
+    if student is not None:
+        st.button(
+            f"Forget me on this browser ({student.name})",
+            key="identity-forget",
+            on_click=forget_student,
+            help="This browser stops opening as you; your runs stay saved and your link still opens them.",
+        )
     return student

@@ -93,6 +93,8 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
         learning.clickable_confusion_figure(
             counts, names, f"{label}: 10,000 test images, error {metrics.error_pct(y, pred):.2f} %"
         ),
+        main=True,
+        title_chars=44,
         on_select="rerun",
         selection_mode="points",
         key=keys.widget(keys.MISTAKES, "cell"),

@@ -191,6 +191,7 @@ def show_progress(
             "cross-entropy",
             "Cross-entropy loss",
         ),
+        main=True,
     )
     charts.plotly(
         right,
@@ -202,6 +203,7 @@ def show_progress(
             "error (%)",
             "Classification error",
         ),
+        main=True,
     )
     note = "Stopped: the model and curves so far are kept." if stopped else ""
     if early_stopped:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from mnistlab.data import datasets
-from mnistlab.ui import internals, keys, url_state
+from mnistlab.ui import internals, keys, screen, url_state
 from mnistlab.ui.url_state import bound
 
 
@@ -32,8 +32,9 @@ html { font-size: 21px; }
 .stMarkdownEllipsis, .stMarkdownEllipsis p { white-space: normal !important; overflow: visible !important; }
 [data-testid=stSidebarNavLink] { height: auto; max-width: 100%; }
 [data-testid=stSidebarNavLink] span { white-space: normal; overflow: visible; }
-[data-testid=stMainBlockContainer] { padding-top: 3rem; }
-h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
+[data-testid=stMainBlockContainer] { padding-top: 2rem; }
+h1 { font-size: 1.7rem !important; padding-top: 0 !important; }
+h3 { font-size: 1.3rem !important; }
 [data-testid=stSelectbox] input, [data-testid=stMultiSelect] input { font-size: 1rem; field-sizing: content; }
 [data-testid=stMultiSelect] span, [role=listbox] [role=option] { font-size: 1rem; }
 [data-testid=stColumn] { min-width: min-content; }
@@ -41,8 +42,18 @@ h1 { font-size: 1.6rem !important; padding-top: 0 !important; }
   white-space: normal !important; text-overflow: clip !important; overflow: visible !important; }
 [data-testid=stBaseButton-secondary] p, [data-testid=stBaseButton-primary] p { white-space: nowrap; }
 [data-testid=stButton] button { min-width: max-content; }
-h2 { font-size: 1.5rem !important; }
+h2 { font-size: 1.45rem !important; }
 [data-testid=stSidebar] { min-width: 360px; }
+</style>"""
+
+
+# Every screen, a 1366x768 laptop's included: Streamlit's 6rem above the title and its 2.75rem title pushed
+# the 2-D map half below the fold (its top at 510 px of 768), so the knob and the map were not on one
+# screen. Headings keep their order: the page title stays the largest.
+LAYOUT_CSS = """<style>
+[data-testid=stMainBlockContainer] { padding-top: 2.5rem; }
+h1 { font-size: 2.1rem !important; }
+h2 { font-size: 1.75rem !important; }
 </style>"""
 
 
@@ -85,8 +96,10 @@ def sidebar() -> Settings:
             **bound(keys.PRESENTER),
             help="Larger text and plots for a projector; explanations and secondary controls hidden.",
         )
+    st.html(PRESENTER_CSS if on else LAYOUT_CSS)
     if on:
-        st.html(PRESENTER_CSS)
+        with st.sidebar:
+            screen.watch()
     return Settings(dataset=name, presenter=on)
 
 

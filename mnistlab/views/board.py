@@ -30,20 +30,27 @@ def best_table_html(
     """One row per task: the best test error, who, with which model, and a link that opens the setting."""
     if not entries:
         return "<p>No results on the board yet.</p>"
+    # A fixed layout in the column's width: a 40-character name without spaces widened the table past a
+    # 1280 px projector's edge and cut the link column. Names break anywhere, an error never wraps.
+    cell = "padding:0.15em 0.4em 0.15em 0;vertical-align:top"
     rows = "".join(
-        f"<tr><td>{html.escape(TASKS.get(e.task, e.task))}</td>"
-        f"<td style='text-align:right'><b>{e.test_error_pct:.2f} %</b></td>"
-        f"<td>{html.escape(e.display_name)}</td><td>{html.escape(e.model)}</td>"
-        f"<td><a href='{html.escape(setting_link(e, keep), quote=True)}' target='_self'>"
+        f"<tr><td style='{cell}'>{html.escape(TASKS.get(e.task, e.task))}</td>"
+        f"<td style='{cell};text-align:right;white-space:nowrap'><b>{e.test_error_pct:.2f} %</b></td>"
+        f"<td style='{cell};overflow-wrap:anywhere'>{html.escape(e.display_name)}</td>"
+        f"<td style='{cell};overflow-wrap:anywhere'>{html.escape(e.model)}</td>"
+        f"<td style='{cell}'><a href='{html.escape(setting_link(e, keep), quote=True)}' target='_self'>"
         "open this setting</a></td></tr>"
         for e in entries
     )
+    widths = ("30%", "17%", "18%", "18%", "17%")
+    cols = "".join(f"<col style='width:{w}'>" for w in widths)
     head = "".join(
-        f"<th style='text-align:left'>{h}</th>" for h in ("task", "test error", "who", "model", "")
+        f"<th style='text-align:left;{cell}'>{h}</th>" for h in ("task", "test error", "who", "model", "")
     )
     return (
-        f"<table style='font-size:{font_px}px;border-collapse:collapse;width:100%' class='class-board'>"
-        f"<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+        f"<table style='font-size:{font_px}px;border-collapse:collapse;width:100%;table-layout:fixed' "
+        f"class='class-board'><colgroup>{cols}</colgroup><thead><tr>{head}</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
     )
 
 
@@ -75,6 +82,7 @@ def spread_figure(results: Mapping[str, Sequence[BoardEntry]], height: int = 420
                 showlegend=False,
             )
         )
-        fig.add_annotation(x=title, y=best, text=f"best {best:.2f} %", showarrow=True, ay=30)
+        # Beside its point, not under it: below, it was drawn over the task's name on the axis.
+        fig.add_annotation(x=title, y=best, text=f"best {best:.2f} %", showarrow=True, ax=55, ay=-18)
     fig.update_yaxes(title="test error (%), each task on its own test split", rangemode="tozero")
     return figures.style(fig, "The class's results", height=height)

@@ -33,11 +33,11 @@ LOG_AXIS = dict(type="log", dtick=1, tickformat=",~r", exponentformat="none")
 
 
 def style(fig: go.Figure, title: str = "", height: int = 380, **layout) -> go.Figure:
+    layout.setdefault("margin", dict(l=60, r=20, t=50 if title else 20, b=50))
     fig.update_layout(
         title=dict(text=title, x=0, xanchor="left"),
         height=height,
         font=FONT,
-        margin=dict(l=60, r=20, t=50 if title else 20, b=50),
         template="plotly_white",
         **layout,
     )
@@ -505,8 +505,19 @@ def confusion_figure(
             ),
         ]
     )
-    fig.update_xaxes(title="predicted class", type="category", side="bottom")
-    fig.update_yaxes(title="true class", type="category", autorange="reversed")
+    # Every class named: plotly skipped every other of Fashion-MNIST's names when they overlapped.
+    slant = -35 if max(len(x) for x in labels) > 3 else 0
+    fig.update_xaxes(
+        title="predicted class",
+        type="category",
+        side="bottom",
+        tickmode="array",
+        tickvals=labels,
+        tickangle=slant,
+    )
+    fig.update_yaxes(
+        title="true class", type="category", autorange="reversed", tickmode="array", tickvals=labels
+    )
     return style(fig, title, height=height)
 
 
@@ -603,5 +614,7 @@ def c_sweep_figure(
         height=height,
         yaxis=dict(title="test error (%)"),
         yaxis2=dict(title="||w||", overlaying="y", side="right", showgrid=False, rangemode="tozero"),
-        legend=dict(orientation="h", y=-0.3, x=0),
-    )
+        # Above the plot, under the title: below it, the legend sat on the x-axis title on a projector.
+        legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0),
+        margin=dict(l=70, r=20, t=100, b=50),
+    ).update_xaxes(automargin=True)
