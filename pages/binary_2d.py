@@ -18,23 +18,30 @@ sidebar.explain(
     "two principal components, both fitted on the training split only. Move a knob and the map redraws."
 )
 
-# On the projector the map and its numbers must fit 720 px: the pair moves to the sidebar.
+# On the projector the map and its numbers must fit 720 px: the pair and the model's knobs move to the
+# sidebar, and the map takes the main area's width (a sidebar knob reruns the page: a fragment cannot
+# draw there, and only the teacher moves it).
 with st.sidebar if settings.presenter else st.container():
     pair = widgets.pair_controls(names).pair
+    sidebar_choice = widgets.model_controls() if settings.presenter else None
 pair_names = (names[pair[0]], names[pair[1]])
 problem = recipe.pair_2d(settings.dataset, pair)
 
 
 @st.fragment
 def playground() -> None:
-    knobs, chart = st.columns([1, 2], gap="medium")
     # At 1366x768 the numbers sit over the knobs, so the map starts at the top of its column and fits the
-    # first screen; on the projector (no intro, no pair above) they sit over the map, in one row.
-    numbers = chart.columns(3) if settings.presenter else [knobs.container() for _ in range(3)]
-    with knobs:
-        choice = widgets.model_controls()
-        shown, max_points = "train", 2000
-        if not settings.presenter:  # secondary controls: hidden on the projector
+    # first screen; on the projector (knobs in the sidebar) they sit over the map, in one row.
+    shown, max_points = "train", 2000
+    if sidebar_choice is not None:
+        chart, choice = st.container(), sidebar_choice
+        numbers = chart.columns(3)
+    else:
+        knobs, chart = st.columns([1, 2], gap="medium")
+        test_error, train_error = knobs.columns(2)  # the two error rates side by side, the NLL under them
+        numbers = [test_error, knobs.container(), train_error]
+        with knobs:
+            choice = widgets.model_controls()
             shown = st.radio(
                 "Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set")
             )

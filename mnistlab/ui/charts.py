@@ -55,6 +55,9 @@ def plotly(
         # grow with the same run.
         figure.update_xaxes(tickfont_size=size - 2, title_font_size=size)
         figure.update_yaxes(tickfont_size=size - 2, title_font_size=size)
+        for note in figure.layout.annotations:  # a gallery's captions: about 9 px on a projector before
+            if note.font.size:
+                note.font.size = max(round(note.font.size * factor), size - 4)
         for trace in figure.data:
             if trace.type == "heatmap" and trace.texttemplate:  # a confusion matrix's counts: 6 px before
                 trace.update(textfont=dict(size=size - 2))

@@ -14,7 +14,7 @@ import streamlit as st
 VIEWPORT_KEY = "screen-viewport"  # the component's own state
 HEIGHT_KEY = "screen-height"  # the last height reported, for fragment reruns
 ASSUMED_HEIGHT = 720  # a projector's height until the browser says (the smallest one we serve)
-MAIN_SHARE = 0.62  # of the window's height, for a page's main figure (the rest: title and key numbers)
+MAIN_SHARE = 0.61  # of the window's height, for a page's main figure (the rest: title and key numbers)
 
 _JS = """
 export default function(component) {

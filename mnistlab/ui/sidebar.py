@@ -32,7 +32,7 @@ html { font-size: 21px; }
 .stMarkdownEllipsis, .stMarkdownEllipsis p { white-space: normal !important; overflow: visible !important; }
 [data-testid=stSidebarNavLink] { height: auto; max-width: 100%; }
 [data-testid=stSidebarNavLink] span { white-space: normal; overflow: visible; }
-[data-testid=stMainBlockContainer] { padding-top: 2rem; }
+[data-testid=stMainBlockContainer] { padding-top: 1rem; }
 h1 { font-size: 1.7rem !important; padding-top: 0 !important; }
 h3 { font-size: 1.3rem !important; }
 [data-testid=stSelectbox] input, [data-testid=stMultiSelect] input { font-size: 1rem; field-sizing: content; }
