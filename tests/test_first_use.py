@@ -66,7 +66,7 @@ def png(pixels: np.ndarray) -> bytes:
 )
 def test_an_upload_that_holds_no_digit_says_why(mnist, default_model, pixels, said):
     at = AppTest.from_file(APP, default_timeout=120).switch_page("pages/draw.py").run()
-    at.file_uploader(key="draw-upload").upload(("one.png", png(pixels), "image/png")).run()
+    at.file_uploader(key="draw-upload").upload("one.png", png(pixels), "image/png").run()
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any(said in w for w in warnings), warnings
