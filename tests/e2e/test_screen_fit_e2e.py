@@ -169,7 +169,7 @@ def test_presenter_mode_gives_each_main_figure_most_of_the_screen(
 def test_a_reload_keeps_the_student_until_they_ask_to_be_forgotten(server, browser):
     context, pg = window(browser, 1366, 768)
     open_page(pg, server.url, "results")
-    pg.get_by_label("Your name on the class board").fill("Reload Tester")
+    pg.get_by_label("Your name on the class board", exact=True).fill("Reload Tester")
     pg.get_by_role("button", name="Start").click()
     pg.get_by_text("Signed in as").wait_for()
     wait_idle(pg)
@@ -179,11 +179,11 @@ def test_a_reload_keeps_the_student_until_they_ask_to_be_forgotten(server, brows
     open_page(pg, server.url, "results")  # the address without ?me=: before, "Nothing yet" and the form
     pg.get_by_text("Signed in as Reload Tester").wait_for()
     pg.get_by_role("button", name="Forget me on this browser (Reload Tester)").click()
-    pg.get_by_label("Your name on the class board").wait_for()
+    pg.get_by_label("Your name on the class board", exact=True).wait_for()
     wait_idle(pg)
     assert not [c for c in context.cookies() if c["name"] == "mnistlab_me" and c["value"]]
     open_page(pg, server.url, "results")
-    pg.get_by_label("Your name on the class board").wait_for()
+    pg.get_by_label("Your name on the class board", exact=True).wait_for()
     assert pg.get_by_text("Signed in as").count() == 0
     context.close()
 
