@@ -36,6 +36,8 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     precision: str = "fp32"  # bf16: mixed precision (autocast), faster on CPUs with AVX512-BF16 and GPUs
+    # Adversarial training: half of each batch replaced by its FGSM copy at this epsilon (pixel units); 0 = off
+    adversarial_eps: float = 0.0
 
     def describe(self) -> str:
         batch = "full batch" if self.optimizer == "gd" else f"batch {self.batch_size}"
@@ -144,6 +146,15 @@ def evaluate(
     return loss_sum.item() / len(X), 100.0 * wrong.item() / len(X)
 
 
+def adversarial_mix(model: nn.Module, X: torch.Tensor, y: torch.Tensor, eps: float) -> torch.Tensor:
+    """The batch with its first half replaced by FGSM copies (Goodfellow et al. 2014 mix clean and
+    attacked images in the loss, so clean accuracy stays)."""
+    from mnistlab.models.attacks import fgsm_batch_scaled
+
+    half = len(X) // 2
+    return torch.cat([fgsm_batch_scaled(model, X[:half], y[:half], eps), X[half:]])
+
+
 def train(
     config: TrainConfig,
     data: TensorData,
@@ -186,8 +197,11 @@ def train(
                 result.stopped = True
                 return result
             idx = order[b * batch : (b + 1) * batch]
+            inputs = data.X_train[idx]
+            if config.adversarial_eps:
+                inputs = adversarial_mix(model, inputs, data.y_train[idx], config.adversarial_eps)
             with autocast(device, config.precision):
-                logits = model(data.X_train[idx])
+                logits = model(inputs)
             loss = nn.functional.cross_entropy(
                 logits.float(), data.y_train[idx], label_smoothing=config.label_smoothing
             )
