@@ -25,6 +25,7 @@ PAGES = [
     st.Page("pages/training.py", title="Train with PyTorch", icon=":material/model_training:"),
     st.Page("pages/draw.py", title="Draw", icon=":material/draw:"),
     st.Page("pages/mistakes.py", title="Where it goes wrong", icon=":material/error:"),
+    st.Page("pages/robustness.py", title="Fool it, trust it", icon=":material/shield:"),
     st.Page("pages/results.py", title="Results", icon=":material/table_chart:"),
     st.Page("pages/class_board.py", title="Class board", icon=":material/leaderboard:"),
 ]

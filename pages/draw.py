@@ -8,7 +8,7 @@ import streamlit as st
 from mnistlab.data import mnist_style
 from mnistlab.data.latest_input import LatestInput
 from mnistlab.models import inference
-from mnistlab.ui import charts, drawing, inside, keys, provision, recipe, runs, saved_runs, shared, sidebar
+from mnistlab.ui import adversarial, charts, drawing, inside, keys, provision, recipe, runs, saved_runs, shared, sidebar
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()
@@ -124,6 +124,7 @@ def lab() -> None:
             ),
         )
     inside.why_this_answer(settings.dataset, x, steps.image)
+    adversarial.make_it_wrong(settings.dataset, steps.image)
 
 
 lab()

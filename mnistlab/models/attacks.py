@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from mnistlab.data import problems
 from mnistlab.data.problems import SCALE_RANGE
 
 EPSILONS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
@@ -195,3 +196,82 @@ def fgsm_batch_scaled(model: nn.Module, X: torch.Tensor, y: torch.Tensor, eps: f
     (grad,) = torch.autograd.grad(loss, X)
     model.train(was_training)
     return torch.clamp(X + eps * grad.sign(), *SCALE_RANGE).detach()
+
+
+# --- a model to attack, as the CLI and the references measure it -----------------------------
+
+# The CLI's --model names: the shallow softmax of Goodfellow et al. is the notebook's linear network.
+ATTACK_MODELS = {"logistic": "linear", "mlp": "mlp", "cnn": "cnn", "fast": "fast"}
+
+
+def attack_config(model: str, adversarial_eps: float = 0.0, epochs: int | None = None, seed: int = 0):
+    """The training settings of an attacked model: the default model's for the MLP (so that without
+    adversarial training the cached default is the very model attacked), the presets' for the others."""
+    from mnistlab.models import nets, training, weights
+
+    net = ATTACK_MODELS[model]
+    if net == "mlp":
+        base = training.config_dict(weights.DEFAULT_CONFIG)
+    else:
+        base = training.config_dict(training.TrainConfig(model=net)) | nets.PRESET_DEFAULTS | nets.PRESETS[net]
+    base |= dict(model=net, seed=seed, adversarial_eps=adversarial_eps)
+    if epochs is not None:
+        base["epochs"] = epochs
+    return training.TrainConfig(**base)
+
+
+def robustness(
+    model: str,
+    dataset: str,
+    split,
+    epsilons: Sequence[float] = EPSILONS,
+    attack: str = "fgsm",
+    adversarial_eps: float = 0.0,
+    epochs: int | None = None,
+    n_test: int | None = None,
+    progress: Callable[[str, float | None], None] = lambda message, fraction: None,
+) -> dict:
+    """Train (or load the cached default of) ``model``, then its test accuracy under ``attack`` at each
+    epsilon. ``split`` is the raw uint8 split (``problems.full_split``)."""
+    from mnistlab.models import training, weights
+
+    config = attack_config(model, adversarial_eps, epochs)
+    scaled = problems.ten_classes(split)
+    if config == weights.DEFAULT_CONFIG:
+        net, _ = weights.default_model(dataset, scaled, progress=progress)
+        trained = "the cached default model"
+    else:
+        progress(f"Training {config.describe()}, {config.epochs} epochs", 0.0)
+        result = training.train(
+            config,
+            problems.to_tensors(scaled),
+            on_epoch=lambda m, r: progress(
+                f"epoch {m.epoch}/{config.epochs}: test error {m.val_error_pct:.2f} %", m.epoch / config.epochs
+            ),
+        )
+        net = result.model.cpu().eval()
+        trained = f"trained here, {len(result.history)} epochs"
+    pixel_model = PixelModel(net.float(), problems.fit_scaler(split.X_train)).eval()
+    n = len(split.y_test) if n_test is None else min(n_test, len(split.y_test))
+    curve = accuracy_curve(
+        pixel_model,
+        split.X_test[:n] / np.float32(255),
+        split.y_test[:n].astype(np.int64),
+        epsilons,
+        attack,
+        progress=progress,
+    )
+    return {
+        "model": model,
+        "network": config.model,
+        "config": training.config_dict(config),
+        "trained": trained,
+        "attack": attack,
+        "n_test": n,
+        "split": "test",
+        "accuracy_pct": {f"{eps:g}": round(acc, 2) for eps, acc in curve.items()},
+        "reference_pytorch_tutorial_lenet_fgsm_pct": {f"{e:g}": a for e, a in PYTORCH_TUTORIAL_FGSM.items()},
+        "reference_goodfellow_2014_softmax_error_pct": {
+            f"{e:g}": a for e, a in GOODFELLOW_SOFTMAX_ERROR_PCT.items()
+        },
+    }

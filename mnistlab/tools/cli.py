@@ -180,6 +180,49 @@ def cmd_train(args) -> int:
     return 0
 
 
+def _floats(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a comma-separated list of numbers: {text!r}") from None
+    if not values or any(not 0 <= v <= 1 for v in values):
+        raise argparse.ArgumentTypeError("epsilons are pixel units: numbers between 0 and 1")
+    return values
+
+
+def cmd_attack(args) -> int:
+    from mnistlab.models import attacks
+
+    ds = load(args)
+    out = attacks.robustness(
+        args.model,
+        args.dataset,
+        problems.full_split(ds),
+        args.eps,
+        args.attack,
+        adversarial_eps=args.adv_eps if args.adv_train else 0.0,
+        epochs=args.epochs,
+        n_test=args.n_test,
+        progress=stderr_progress,
+    )
+    emit(out | {"device": "cpu"}, args.json)
+    return 0
+
+
+def cmd_calibration(args) -> int:
+    from mnistlab.models import calibration
+
+    out = calibration.calibration_run(
+        args.model,
+        problems.full_split(load(args)),
+        epochs=args.epochs,
+        label_smoothing=args.label_smoothing,
+        progress=stderr_progress,
+    )
+    emit(out | {"device": "cpu"}, args.json)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m mnistlab", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +276,26 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["fp32", "bf16"],
         help="bf16: mixed precision (default: the preset's, else fp32)",
     )
+    attack = command("attack", cmd_attack, "test accuracy under an adversarial attack, epsilon by epsilon")
+    from mnistlab.models.attacks import ATTACK_MODELS, ATTACKS, EPSILONS
+
+    attack.add_argument("--model", choices=list(ATTACK_MODELS), default="mlp")
+    attack.add_argument(
+        "--eps", type=_floats, default=list(EPSILONS), help="comma-separated, pixel units of [0, 1]"
+    )
+    attack.add_argument("--attack", choices=list(ATTACKS), default="fgsm", help="pgd: 10 steps of BIM/PGD")
+    attack.add_argument(
+        "--adv-train", action="store_true", help="train first with FGSM copies in every batch"
+    )
+    attack.add_argument("--adv-eps", type=float, default=0.25, help="the adversarial training's epsilon")
+    attack.add_argument("--epochs", type=int, help="training epochs (default: the model's preset)")
+    attack.add_argument("--n-test", type=int, help="attack only the first N test images (default: all)")
+    calib = command(
+        "calibration", cmd_calibration, "ECE and NLL on the test split before and after temperature scaling"
+    )
+    calib.add_argument("--model", choices=list(ATTACK_MODELS), default="mlp")
+    calib.add_argument("--epochs", type=int, help="training epochs (default: the model's preset)")
+    calib.add_argument("--label-smoothing", type=float, default=0.0, help="of the training loss")
     ray_help = (
         "run on Ray: ray://host:10001, or local (a private instance); default: MNISTLAB_RAY_ADDRESS or here"
     )
