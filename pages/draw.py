@@ -8,7 +8,19 @@ import streamlit as st
 from mnistlab.data import mnist_style
 from mnistlab.data.latest_input import LatestInput
 from mnistlab.models import inference
-from mnistlab.ui import adversarial, charts, drawing, inside, keys, provision, recipe, runs, saved_runs, shared, sidebar
+from mnistlab.ui import (
+    adversarial,
+    charts,
+    drawing,
+    inside,
+    keys,
+    provision,
+    recipe,
+    runs,
+    saved_runs,
+    shared,
+    sidebar,
+)
 from mnistlab.views import figures, html, mosaics
 
 settings = sidebar.settings()

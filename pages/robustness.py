@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mnistlab.ui import adversarial, sidebar
+from mnistlab.ui import adversarial, sidebar, trust
 
 settings = sidebar.settings()
 
@@ -14,3 +14,4 @@ sidebar.explain(
 )
 
 adversarial.accuracy_vs_eps(settings.dataset)
+trust.trust_its_probabilities(settings.dataset)

@@ -36,7 +36,10 @@ def test_fgsm_on_logistic_regression_is_eps_times_sign_of_w(pixels_7_9):
 def softmax_net(mnist_split):
     """A 10-class softmax regression trained for two epochs on 5,000 images, fed pixels."""
     small = problems.Split(
-        mnist_split.X_train[:5000], mnist_split.y_train[:5000], mnist_split.X_test[:500], mnist_split.y_test[:500]
+        mnist_split.X_train[:5000],
+        mnist_split.y_train[:5000],
+        mnist_split.X_test[:500],
+        mnist_split.y_test[:500],
     )
     scaled = problems.ten_classes(small)
     config = training.TrainConfig(model="linear", optimizer="sgd", lr=0.1, batch_size=64, epochs=2)

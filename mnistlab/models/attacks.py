@@ -213,7 +213,9 @@ def attack_config(model: str, adversarial_eps: float = 0.0, epochs: int | None =
     if net == "mlp":
         base = training.config_dict(weights.DEFAULT_CONFIG)
     else:
-        base = training.config_dict(training.TrainConfig(model=net)) | nets.PRESET_DEFAULTS | nets.PRESETS[net]
+        base = (
+            training.config_dict(training.TrainConfig(model=net)) | nets.PRESET_DEFAULTS | nets.PRESETS[net]
+        )
     base |= dict(model=net, seed=seed, adversarial_eps=adversarial_eps)
     if epochs is not None:
         base["epochs"] = epochs
@@ -246,7 +248,8 @@ def robustness(
             config,
             problems.to_tensors(scaled),
             on_epoch=lambda m, r: progress(
-                f"epoch {m.epoch}/{config.epochs}: test error {m.val_error_pct:.2f} %", m.epoch / config.epochs
+                f"epoch {m.epoch}/{config.epochs}: test error {m.val_error_pct:.2f} %",
+                m.epoch / config.epochs,
             ),
         )
         net = result.model.cpu().eval()

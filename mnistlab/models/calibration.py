@@ -130,7 +130,9 @@ def calibration_run(
     @torch.no_grad()
     def logits_of(X: np.ndarray) -> np.ndarray:
         x = np.clip(scaler.transform(X), *problems.SCALE_RANGE).astype(np.float32)
-        return np.concatenate([net(torch.from_numpy(x[s : s + 5000])).numpy() for s in range(0, len(x), 5000)])
+        return np.concatenate(
+            [net(torch.from_numpy(x[s : s + 5000])).numpy() for s in range(0, len(x), 5000)]
+        )
 
     held_logits, test_logits = logits_of(X_held), logits_of(split.X_test)
     temperature = fit_temperature(held_logits, y_held)

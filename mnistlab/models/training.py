@@ -36,7 +36,7 @@ class TrainConfig:
     seed: int = 0
     device: str = "cpu"
     precision: str = "fp32"  # bf16: mixed precision (autocast), faster on CPUs with AVX512-BF16 and GPUs
-    # Adversarial training: half of each batch replaced by its FGSM copy at this epsilon (pixel units); 0 = off
+    # Adversarial training: half of each batch replaced by FGSM copies at this epsilon (pixels); 0 = off
     adversarial_eps: float = 0.0
 
     def describe(self) -> str:

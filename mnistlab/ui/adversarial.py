@@ -34,7 +34,9 @@ def attack_controls(networks: list[str], names) -> AttackChoice:
         "Attack", list(SPELL), format_func=SPELL.get, horizontal=True, key=keys.widget(ATTACK, "method")
     )
     target = right.selectbox(
-        "Make it say", [ANY, *range(len(names))], format_func=lambda t: t if t == ANY else f"{names[t]}",
+        "Make it say",
+        [ANY, *range(len(names))],
+        format_func=lambda t: t if t == ANY else f"{names[t]}",
         key=keys.widget(ATTACK, "target"),
     )
     return AttackChoice(model, method, None if target == ANY else int(target))
@@ -130,7 +132,7 @@ def accuracy_vs_eps(dataset: str) -> None:
                 model,
                 pixels,
                 labels,
-                progress=lambda m, f, i=i: bar.progress((i + f) / len(missing), f"{label}: {m}"),
+                progress=lambda m, f, i=i, name=label: bar.progress((i + f) / len(missing), f"{name}: {m}"),
             )
         bar.empty()
         missing = []
