@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.test_learning_pages import charts
+from tests.test_learning_pages import charts, titled, values
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMEOUT = 240
@@ -41,11 +41,11 @@ def test_make_it_wrong_finds_an_epsilon_untargeted_and_targeted(mnist):
 def test_robustness_page_draws_accuracy_against_epsilon_with_the_references(mnist):
     at = AppTest.from_file(str(ROOT / "pages" / "robustness.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
-    assert at.subheader[0].value == "Accuracy against epsilon"
-    assert not charts(at)
+    assert [s.value for s in at.subheader] == ["Accuracy against epsilon", "Can you trust its probabilities?"]
+    assert len(charts(at)) == 1  # the reliability diagram; the attack waits for its button
     at.button(key="attack-curve-run").click().run()
     assert not at.exception
-    (figure,) = charts(at)
+    figure = titled(at, "accuracy on the first 500 test images")
     lines = {t["name"]: t for t in figure["data"]}
     ours = next(t for name, t in lines.items() if name.startswith("default MLP"))
     accuracy = np.array(ours["y"], dtype=float)
@@ -54,3 +54,22 @@ def test_robustness_page_draws_accuracy_against_epsilon_with_the_references(mnis
     tutorial = lines["PyTorch tutorial, LeNet, FGSM (published)"]
     assert list(tutorial["y"]) == [98.1, 94.3, 85.1, 68.3, 43.0, 20.8, 8.7]
     assert "500 test images" in figure["layout"]["title"]["text"]
+
+
+def test_temperature_slider_moves_ece_and_nll_but_never_the_test_error(mnist):
+    at = AppTest.from_file(str(ROOT / "pages" / "robustness.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+
+    def numbers():
+        return {m.label.split(" ")[0].rstrip(","): m.value for m in at.metric}  # ECE, NLL, Test
+
+    before = numbers()
+    bars = values(titled(at, "reliability on the 10,000 test images")["data"][0]["customdata"])
+    assert bars.sum() == 10000  # every test image is in one bin
+    at.slider(key="trust-temperature").set_value(3.0).run()
+    assert not at.exception
+    after = numbers()
+    assert after["Test"] == before["Test"]
+    # A well-trained network is confident and mostly right: softening it by 3 worsens its calibration.
+    assert float(after["ECE"].rstrip(" %")) > float(before["ECE"].rstrip(" %"))
+    assert float(after["NLL"]) > float(before["NLL"])

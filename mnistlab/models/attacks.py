@@ -31,6 +31,9 @@ GOODFELLOW_SOFTMAX_ERROR_PCT = {0.25: 99.9}
 class PixelModel(nn.Module):
     """A network on scaled inputs, fed pixels in [0, 1]: x = clip(p * 255 * scale + min, -0.5, 0.5)."""
 
+    scale: torch.Tensor
+    shift: torch.Tensor
+
     def __init__(self, net: nn.Module, scaler) -> None:
         super().__init__()
         self.net = net

@@ -24,7 +24,7 @@ def _test_logits(dataset: str, label: str, net: torch.nn.Module) -> np.ndarray:
         with torch.no_grad():
             kept[label] = np.concatenate(
                 [
-                    net(torch.as_tensor(X[s : s + 5000], device=device)).float().cpu().numpy()
+                    net(torch.tensor(X[s : s + 5000], device=device)).float().cpu().numpy()
                     for s in range(0, len(X), 5000)
                 ]
             )
