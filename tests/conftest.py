@@ -7,6 +7,8 @@ first training, a reproduce file, a fetch into an empty cache) really run here.
 
 from __future__ import annotations
 
+import importlib
+import itertools
 import os
 import shutil
 import tempfile
@@ -68,10 +70,64 @@ def layer(item: pytest.Item) -> int:
     return 0
 
 
+_collected = pytest.StashKey[int]()
+_collection_order = itertools.count()
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    item.stash[_collected] = next(_collection_order)  # the order as written, before any shuffle
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(
     session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    items.sort(key=layer)  # stable: within a layer, the files keep their order
+    """After pytest-randomly's shuffle: the layers in order, the unit and AppTest layers in its random
+    order (the seed is in the header; -p no:randomly keeps the files' order), the browser and load
+    layers as written, since their servers and sessions are shared in that order."""
+
+    def key(item: pytest.Item) -> tuple[int, int]:
+        n = layer(item)
+        return n, (item.stash.get(_collected, 0) if n >= 2 else 0)
+
+    items.sort(key=key)  # stable: within the first two layers, the order randomly chose
+
+
+def require(part: str, variable: str, missing: str) -> None:
+    """An optional part is missing: a skip on a developer's machine, a failure where ``variable`` is set
+    (CI sets one per part it installs, so a test that needs it can never skip there unseen)."""
+    if os.environ.get(variable):
+        pytest.fail(f"{part} is required here ({variable} is set): {missing}")
+    pytest.skip(missing)
+
+
+def require_module(name: str, variable: str):
+    """The module, imported; where ``variable`` is set a missing one fails instead of skipping."""
+    if os.environ.get(variable):
+        return importlib.import_module(name)  # an ImportError here is a collection error: red, not skipped
+    return pytest.importorskip(name)
+
+
+def fashion_installed() -> bool:
+    fashion = datasets.FASHION
+    installed = datasets.FASHION_FOLDER.is_dir() or datasets.user_path_for(fashion)
+    return bool(installed or datasets.cache_file(fashion).exists())
+
+
+def require_fashion() -> None:
+    if not fashion_installed():
+        require(
+            "Fashion-MNIST",
+            "MNISTLAB_REQUIRE_FASHION",
+            f"no Fashion-MNIST at {datasets.FASHION_FOLDER} (apt-get install dataset-fashion-mnist)",
+        )
+
+
+@pytest.fixture(scope="session")
+def fashion(run_cache) -> datasets.Dataset:
+    """Fashion-MNIST, prepared in this run's cache: a page then opens it with no first-start notice."""
+    require_fashion()
+    return datasets.load_dataset(datasets.FASHION)
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,10 @@
 """Classroom features through AppTest: links that carry settings, the results page, presenter mode,
 the second dataset on every page."""
 
-import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from mnistlab.data import datasets
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 pytestmark = pytest.mark.usefixtures("fresh_streamlit_caches")
@@ -76,12 +73,8 @@ def test_presenter_mode_hides_explanations(mnist):
     assert not any("Every model fitted" in m.value for m in at.markdown)
 
 
-@pytest.mark.skipif(
-    not datasets.FASHION_FOLDER.is_dir() and not os.environ.get("CI"),
-    reason="Debian's dataset-fashion-mnist is not installed (CI installs it and runs this)",
-)
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_on_fashion_mnist(page):
+def test_every_page_runs_on_fashion_mnist(page, fashion):
     at = app_at(page, dataset="Fashion-MNIST clothing").run()
     assert not at.exception, page
     assert at.selectbox(key="dataset").value == "fashion"
@@ -89,13 +82,7 @@ def test_every_page_runs_on_fashion_mnist(page):
         assert at.selectbox(key="pair-a").format_func(7) == "Sneaker"
 
 
-@pytest.mark.skipif(
-    not datasets.FASHION_FOLDER.is_dir()
-    and not os.environ.get("CI")
-    and not datasets.cache_file(datasets.FASHION).exists(),
-    reason="Fashion-MNIST is not installed here",
-)
-def test_fashion_mnist_pages_do_not_speak_of_digits():
+def test_fashion_mnist_pages_do_not_speak_of_digits(fashion):
     at = app_at("pages/draw.py", dataset="Fashion-MNIST clothing").run()
     assert not at.exception
     assert at.title[0].value == "Draw a piece of clothing"

@@ -21,7 +21,7 @@ from mnistlab.data import datasets, problems, sources
 from mnistlab.data.sources import SourceUnavailable
 from mnistlab.models import classic, nets, training
 from mnistlab.tools import cli, reproduce
-from tests.conftest import seed_cache
+from tests.conftest import require_fashion, seed_cache
 from tests.test_sources import write_idx_folder
 
 CANONICAL_X = "5b92582eb909c82a9bfefcd44acbe9233be3eb5b419a44cf211022ad2bf4bf96"  # ARCHITECTURE.md
@@ -159,8 +159,7 @@ def test_no_data_anywhere_is_exit_code_2_listing_the_sources(capsys, offline):
 
 def test_fashion_dataset(capsys, run_cache):
     cached = run_cache / "fashion.npz"
-    if not cached.exists() and not datasets.FASHION_FOLDER.exists():
-        pytest.skip("Fashion-MNIST is not on this machine (apt-get install dataset-fashion-mnist)")
+    require_fashion()  # the command itself prepares the cache from the installed files
     code, info, _ = run(capsys, "info", "--dataset", "fashion", "--json")
     assert code == 0 and info["dataset"] == "fashion" and (info["n_samples"], info["train"]) == (70000, 60000)
     with np.load(cached) as archive:  # what was cached, hashed here rather than by the code under test

@@ -10,7 +10,9 @@ import time
 
 import pytest
 
-ray = pytest.importorskip("ray")
+from tests.conftest import require_module
+
+ray = require_module("ray", "MNISTLAB_REQUIRE_RAY")
 
 from mnistlab import jobs  # noqa: E402
 from mnistlab.jobs import JobKind, State  # noqa: E402

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -102,11 +101,7 @@ def link_value(at: AppTest, key: str):
     return value[0] if isinstance(value, list) else value
 
 
-def test_a_link_names_the_dataset_by_its_short_name_and_old_links_still_open(mnist):
-    from mnistlab.ui import sidebar
-
-    if "fashion" not in sidebar.available_datasets():
-        pytest.skip("Fashion-MNIST is not installed here")
+def test_a_link_names_the_dataset_by_its_short_name_and_old_links_still_open(mnist, fashion):
     for spelling in ("fashion", "Fashion-MNIST clothing", "FASHION"):
         at = AppTest.from_file(APP, default_timeout=120)
         at.query_params["dataset"] = spelling
@@ -117,11 +112,7 @@ def test_a_link_names_the_dataset_by_its_short_name_and_old_links_still_open(mni
         assert link_value(at, "dataset") == "fashion", spelling  # the short name, however the link spelt it
 
 
-def test_choosing_a_dataset_writes_its_short_name_in_the_link(mnist):
-    from mnistlab.ui import sidebar
-
-    if "fashion" not in sidebar.available_datasets():
-        pytest.skip("Fashion-MNIST is not installed here")
+def test_choosing_a_dataset_writes_its_short_name_in_the_link(mnist, fashion):
     at = AppTest.from_file(APP, default_timeout=120).run()
     at.run()  # the first run reruns itself (first start); AppTest's widget values apply from the next
     assert link_value(at, "dataset") is None
