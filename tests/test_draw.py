@@ -5,6 +5,7 @@ import io
 import numpy as np
 import pytest
 from PIL import Image
+from scipy import ndimage
 
 from mnistlab.data import mnist_style
 
@@ -16,26 +17,39 @@ def stroke_canvas(size=280):
     return ink
 
 
-def test_invariants_of_a_drawing():
+@pytest.fixture(scope="module")
+def mnist_centre(mnist) -> np.ndarray:
+    """Where real MNIST digits have their centre of mass (row, column), measured here with SciPy on the
+    first 2,000 images: the target a drawing is moved to, found without the module's constant."""
+    centres = [ndimage.center_of_mass(image.reshape(28, 28).astype(float)) for image in mnist.X[:2000]]
+    return np.mean(centres, axis=0)
+
+
+def assert_centred(image: np.ndarray, mnist_centre: np.ndarray) -> None:
+    """Within the half pixel a whole-pixel shift can miss by (and a little for the measured target):
+    a centre one pixel off fails."""
+    r, c = ndimage.center_of_mass(image.astype(float))  # SciPy's, not mnist_style.centre_of_mass
+    assert abs(r - mnist_centre[0]) <= 0.6 and abs(c - mnist_centre[1]) <= 0.6, ((r, c), mnist_centre)
+
+
+def test_invariants_of_a_drawing(mnist_centre):
     out = mnist_style.preprocess(stroke_canvas())
     assert out.image.shape == (28, 28) and out.image.dtype == np.uint8
     assert max(out.boxed.shape) == 20 and out.boxed.shape[0] <= 20 and out.boxed.shape[1] <= 20
     rows = np.flatnonzero(out.image.any(axis=1))
     cols = np.flatnonzero(out.image.any(axis=0))
     assert rows[-1] - rows[0] + 1 <= 20 and cols[-1] - cols[0] + 1 <= 20  # ink within a 20x20 box
-    r, c = mnist_style.centre_of_mass(out.image.astype(float))
-    assert abs(r - mnist_style.CENTRE) <= 0.5 and abs(c - mnist_style.CENTRE) <= 0.5
+    assert_centred(out.image, mnist_centre)
 
 
-def test_blank_and_tiny_inputs():
+def test_blank_and_tiny_inputs(mnist_centre):
     assert mnist_style.preprocess(np.zeros((280, 280))) is None
     assert mnist_style.preprocess(np.zeros((0, 0))) is None
     dot = np.zeros((280, 280))
     dot[5, 270] = 1.0  # one pixel in a corner
     out = mnist_style.preprocess(dot)
     assert out is not None and out.image.shape == (28, 28) and out.image.max() > 0
-    r, c = mnist_style.centre_of_mass(out.image.astype(float))  # a dot ends up in the middle, wherever drawn
-    assert abs(r - mnist_style.CENTRE) <= 0.5 and abs(c - mnist_style.CENTRE) <= 0.5
+    assert_centred(out.image, mnist_centre)  # a dot ends up in the middle, wherever drawn
     border = np.zeros((280, 280))
     border[:, :8] = 1.0  # a stroke along the left border
     out = mnist_style.preprocess(border)
@@ -44,8 +58,7 @@ def test_blank_and_tiny_inputs():
     rows = np.flatnonzero(out.image.any(axis=1))
     cols = np.flatnonzero(out.image.any(axis=0))
     assert rows[-1] - rows[0] + 1 == 20 and cols[-1] - cols[0] + 1 <= 2
-    r, c = mnist_style.centre_of_mass(out.image.astype(float))
-    assert abs(r - mnist_style.CENTRE) <= 0.5 and abs(c - mnist_style.CENTRE) <= 0.5
+    assert_centred(out.image, mnist_centre)
 
 
 def test_canvas_rgba_and_uploads():
