@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from mnistlab.data import problems
 from mnistlab.models import training
+from tests import reference
 from tests.conftest import after_jobs
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -40,10 +41,10 @@ def test_binary_page_moving_C_changes_the_test_error(app, mnist_split):
     assert not app.exception
     after = app.metric[0].value
     # The notebook's logistic regression fitted here with scikit-learn on the same 2-D problem.
-    problem = problems.pair_2d(mnist_split)
+    X_train, y_train, X_test, y_test = reference.pair_2d(mnist_split)
     for C, shown in ((default_C, before), (0.0001, after)):
-        model = LogisticRegression(C=C, max_iter=250, tol=1e-3).fit(problem.X_train, problem.y_train)
-        assert shown == f"{100 * np.mean(model.predict(problem.X_test) != problem.y_test):.2f} %"
+        model = LogisticRegression(C=C, max_iter=250, tol=1e-3).fit(X_train, y_train)
+        assert shown == f"{100 * np.mean(model.predict(X_test) != y_test):.2f} %"
 
 
 def test_binary_page_polynomial_and_cv_grid(app):
@@ -64,7 +65,7 @@ def test_data_page_shows_the_components_for_90_95_99_percent(app, mnist_split):
     assert not app.exception
     values = [m.value for m in app.metric]
     # Exercise 3.1 computed here: eigenvalues of the covariance of the scaled training images (numpy).
-    X = problems.ten_classes(mnist_split).X_train.astype(np.float64)
+    X = reference.ten_classes(mnist_split)[0].astype(np.float64)
     eigen = np.linalg.eigvalsh(np.cov(X, rowvar=False))[::-1]
     reach = np.cumsum(eigen) / eigen.sum()
     expected = [int(np.argmax(reach >= target)) + 1 for target in (0.90, 0.95, 0.99)]
@@ -93,11 +94,10 @@ def test_multiclass_page_timing_curves_and_confusion(app, mnist_split):
     rows = app.dataframe[0].value
     assert list(rows["training images"]) == [250, 500]
     # Exercise 3.2: 1-NN on the first n training images, every test image; scikit-learn's answer here.
-    ten = problems.ten_classes(mnist_split)
+    X_train, y_train, X_test, y_test = reference.ten_classes(mnist_split)
     for n, shown in zip((250, 500), rows["test error (%)"], strict=True):
-        reference = KNeighborsClassifier(1, algorithm="brute").fit(ten.X_train[:n], ten.y_train[:n])
-        pred = reference.predict(ten.X_test)
-        assert shown == pytest.approx(100 * np.mean(pred != ten.y_test), abs=0.01)
+        pred = KNeighborsClassifier(1, algorithm="brute").fit(X_train[:n], y_train[:n]).predict(X_test)
+        assert shown == pytest.approx(100 * np.mean(pred != y_test), abs=0.01)
 
 
 def test_training_page_tiny_run_is_recorded(app):
