@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 
 from mnistlab.data.problems import Split
@@ -43,8 +44,15 @@ def test_every_family_fits_and_scores(choice):
     split = two_blobs()
     model, fit_s = classic.fit(choice.build(), split)
     scores = classic.evaluate(model, split, fit_s)
-    assert 0 <= scores.test_error_pct < 20
-    assert scores.test_nll > 0 and np.isfinite(scores.test_nll)
+    # Counted here with scikit-learn's own predictions and log-loss (summed, not averaged).
+    assert scores.test_error_pct == pytest.approx(100 * np.mean(model.predict(split.X_test) != split.y_test))
+    assert scores.train_error_pct == pytest.approx(
+        100 * np.mean(model.predict(split.X_train) != split.y_train)
+    )
+    expected_nll = log_loss(split.y_test, model.predict_proba(split.X_test), normalize=False)
+    assert scores.test_nll == pytest.approx(expected_nll, rel=1e-6)
+    assert (scores.n_train, scores.n_test, scores.fit_s) == (200, 100, fit_s)
+    assert scores.test_error_pct < 20  # two blobs 3 standard deviations apart: every family separates them
     assert choice.describe()
 
 
