@@ -7,7 +7,7 @@ PORT   ?= 8501
 HOST   ?= localhost
 REPLICAS ?= 1
 
-.PHONY: venv run serve test lint bench clean
+.PHONY: venv run serve test lint bench clean mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,12 @@ serve: venv
 # Layers in order (unit, AppTest, browser, load); line coverage of the core and the pages at the end.
 test: venv
 	$(PY) -m pytest --cov --cov-report=term-missing:skip-covered
+
+# Mutation testing of the core (hours on 2 cores; stop and start again at will: results are kept in
+# .mutation/). MODULES="mnistlab/models/metrics.py ..." for some modules; never part of `make test`.
+MODULES ?=
+mutate: venv
+	$(PY) -m mutation.run $(MODULES)
 
 # Style and the core's types (CI runs it before the tests).
 lint: venv
