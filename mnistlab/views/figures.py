@@ -13,17 +13,47 @@ from mnistlab.views import raster
 FONT = dict(size=15)
 # The probability map's grid (points per axis): fine enough for a smooth boundary, small enough for 60 ms.
 MAP_RESOLUTION = 160
+# Matplotlib's "petroff10" (Petroff 2021, matplotlib._cm._petroff10_data): every pair stays at least 17
+# CIE76 units apart under simulated protan, deutan and tritan vision (Machado 2009, severity 100; the
+# previous set had two classes 3.6 apart for deuteranopes). tests/test_palette.py measures it.
 PALETTE = [
-    "#1f5fbf",
-    "#e8710a",
-    "#12a150",
-    "#c2185b",
-    "#7b1fa2",
-    "#00838f",
-    "#8d6e63",
-    "#5f6368",
-    "#c0a000",
-    "#d32f2f",
+    "#3f90da",
+    "#ffa90e",
+    "#bd1f01",
+    "#94a4a2",
+    "#832db6",
+    "#a96b59",
+    "#e76300",
+    "#b9ac70",
+    "#717581",
+    "#92dadd",
+]
+# The same ten colours given to the classes (digit k gets CLASS_PALETTE[k]): the default pair 7 vs 9 gets
+# blue and orange, the set's two strongest, so the 2-D map's faded halves stay apart.
+CLASS_PALETTE = [
+    "#bd1f01",
+    "#ffa90e",
+    "#94a4a2",
+    "#832db6",
+    "#a96b59",
+    "#92dadd",
+    "#b9ac70",
+    "#3f90da",
+    "#717581",
+    "#e76300",
+]
+# A second cue beside colour (WCAG 1.4.1): each class also has its own marker shape.
+CLASS_SYMBOLS = [
+    "circle",
+    "square",
+    "diamond",
+    "cross",
+    "x",
+    "triangle-up",
+    "triangle-down",
+    "star",
+    "hexagon",
+    "pentagon",
 ]
 
 
@@ -124,8 +154,9 @@ def scatter_by_class(
     ids: np.ndarray | None = None,
     size: int = 4,
     opacity: float = 0.6,
-    colors: Sequence[str] = PALETTE,
+    colors: Sequence[str] = CLASS_PALETTE,
     outline: bool = False,
+    symbols: Sequence[str] = CLASS_SYMBOLS,
 ) -> list[go.Scattergl]:
     """One WebGL trace per class; customdata carries each point's image index for hover and selection."""
     traces = []
@@ -140,6 +171,7 @@ def scatter_by_class(
                 marker=dict(
                     size=size,
                     color=colors[int(k) % len(colors)],
+                    symbol=symbols[int(k) % len(symbols)],
                     opacity=opacity,
                     line=dict(width=0.5 if outline else 0, color="white"),
                 ),
@@ -154,6 +186,19 @@ def scatter_by_class(
 
 def pca_scatter_figure(coords, labels, names, ids, title: str, height: int = 520) -> go.Figure:
     fig = go.Figure(scatter_by_class(coords, labels, names, ids))
+    # Each class's name written at the middle of its points: the map reads without telling colours apart.
+    for k in np.unique(labels):
+        middle = np.median(coords[labels == k], axis=0)
+        fig.add_annotation(
+            x=float(middle[0]),
+            y=float(middle[1]),
+            text=f"<b>{names[int(k)]}</b>",
+            showarrow=False,
+            font=dict(size=16, color="#111827"),
+            bgcolor="rgba(255,255,255,0.8)",
+            bordercolor=CLASS_PALETTE[int(k) % len(CLASS_PALETTE)],
+            borderwidth=2,
+        )
     fig.update_xaxes(title="principal component 1")
     fig.update_yaxes(title="principal component 2")
     return style(
@@ -209,7 +254,7 @@ def explained_variance_figure(
 
 def class_colours(classes: Sequence[int]) -> tuple[str, ...]:
     """Each class's colour everywhere in the dashboard (the Data page's scatter, the maps)."""
-    return tuple(PALETTE[int(k) % len(PALETTE)] for k in classes)
+    return tuple(CLASS_PALETTE[int(k) % len(CLASS_PALETTE)] for k in classes)
 
 
 def probability_map_figure(
@@ -221,7 +266,7 @@ def probability_map_figure(
     names: Sequence[str],
     title: str = "",
     height: int = 560,
-    colours: tuple[str, str] = (PALETTE[0], PALETTE[1]),
+    colours: tuple[str, str] = (CLASS_PALETTE[7], CLASS_PALETTE[9]),
 ) -> go.Figure:
     """P(class 1) as a faded image, the points as crisp markers in their class colours, the P = 0.5
     boundary as a contour line on top. Both axes are principal components in the same units, so one
@@ -263,7 +308,16 @@ def probability_map_figure(
                 showlegend=True,
                 hovertemplate=f"P({names[1]}) = %{{z}} %<br>(%{{x:.2f}}, %{{y:.2f}})<extra></extra>",
             ),
-            *scatter_by_class(points, labels, list(names), size=7, opacity=0.9, colors=colours, outline=True),
+            *scatter_by_class(
+                points,
+                labels,
+                list(names),
+                size=7,
+                opacity=0.9,
+                colors=colours,
+                outline=True,
+                symbols=("circle", "diamond"),
+            ),
         ]
     )
     fig.add_layout_image(
@@ -605,7 +659,7 @@ def c_sweep_figure(
         ]
     )
     # No annotations on these shapes: on a log axis plotly places their text at the wrong x.
-    fig.add_vrect(x0=min(Cs), x1=matters_below, fillcolor="#e8710a", opacity=0.12, line_width=0)
+    fig.add_vrect(x0=min(Cs), x1=matters_below, fillcolor=PALETTE[6], opacity=0.12, line_width=0)
     fig.add_vline(x=current, line=dict(color="#111827", width=2))
     fig.update_xaxes(title="C (log scale)", **LOG_AXIS)
     return style(
