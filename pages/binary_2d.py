@@ -6,7 +6,7 @@ import streamlit as st
 from mnistlab import results
 from mnistlab.models import classic
 from mnistlab.ui import charts, recipe, results_log, shared, sidebar, stepwise, url_state, validation, widgets
-from mnistlab.views import figures
+from mnistlab.views import captions, figures
 
 settings = sidebar.settings()
 ds = recipe.dataset(settings.dataset)
@@ -53,7 +53,7 @@ def playground() -> None:
                 format_func=widgets.thousands,
                 **url_state.bound("points-max", widgets.thousands, counts),
             )
-    _, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
+    pmap, scores = shared.playground(settings.dataset, pair, choice, figures.MAP_RESOLUTION)
     y = problem.y_train if shown == "train" else problem.y_test
     every = max(1, int(np.ceil(len(y) / max_points)))
     a, b, c = numbers
@@ -75,7 +75,10 @@ def playground() -> None:
         )
     )
     fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points, settings.presenter)
-    charts.plotly(chart, fig, main=True, key="map")
+    text = captions.map_summary(
+        choice.describe(), scores.test_error_pct, scores.n_test, pmap.xs, pmap.ys, pmap.p, pair_names
+    )
+    charts.plotly(chart, fig, main=True, key="map", summary=text)
     chart.caption(
         f"{choice.describe()}; fitted in {1000 * scores.fit_s:.0f} ms. "
         f"Drawn: {len(y[::every]):,} of {len(y):,} {shown} points over P({pair_names[1]}); "

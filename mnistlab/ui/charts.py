@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from mnistlab.ui import keys, screen
+from mnistlab.views import captions
 
 PRESENTER_SCALE = 1.35
 # A plotly title never wraps: past about this many characters it ran off the chart's right edge (at a
@@ -21,14 +22,22 @@ def scale() -> float:
 
 
 def plotly(
-    where, figure: go.Figure, grow: bool = True, main: bool = False, title_chars: int | None = None, **kwargs
+    where,
+    figure: go.Figure,
+    grow: bool = True,
+    main: bool = False,
+    title_chars: int | None = None,
+    summary: str | None = None,
+    **kwargs,
 ):
-    """``where.plotly_chart(figure)``, enlarged for a projector in presenter mode.
+    """``where.plotly_chart(figure)``, enlarged for a projector in presenter mode, followed by its text
+    alternative for screen readers (WCAG 1.1.1): ``summary``, or one read from the figure itself.
 
     ``grow=False``: only the text grows; for a chart that must fit a 720 px projector with its numbers.
     ``main``: the page's main figure: in presenter mode it takes most of the window's height, whatever
     the projector (ui/screen.py). ``title_chars``: where its title wraps, for a chart in a narrow column.
     """
+    text = summary or captions.chart_summary(figure)
     factor = scale()
     title = figure.layout.title.text or ""
     width = title_chars or TITLE_CHARS[factor != 1.0]
@@ -64,4 +73,6 @@ def plotly(
             if "colorbar" in trace:
                 trace.update(colorbar=dict(tickfont=dict(size=size - 2), title=dict(font=dict(size=size))))
     kwargs.setdefault("config", {"displaylogo": False})
-    return where.plotly_chart(figure, **kwargs)
+    shown = where.plotly_chart(figure, **kwargs)
+    where.markdown(captions.screen_reader_html(text), unsafe_allow_html=True)
+    return shown

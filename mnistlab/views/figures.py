@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from mnistlab.views import raster
+from mnistlab.views import captions, raster
 
 FONT = dict(size=15)
 # The probability map's grid (points per axis): fine enough for a smooth boundary, small enough for 60 ms.
@@ -144,7 +144,12 @@ def image_grid_figure(
         tickangle=0,
         automargin=True,
     )
-    return style(fig, title, height=height or max(160, 52 * n_rows + 80))
+    alt = captions.image_grid_alt(_alt_title(title), n_rows * n_cols, row_labels, n_cols)
+    return style(fig, title, height=height or max(160, 52 * n_rows + 80), meta=dict(alt=alt))
+
+
+def _alt_title(title: str) -> str:
+    return title.replace("<br>", " ") or "Digit images"
 
 
 def scatter_by_class(
@@ -202,7 +207,12 @@ def pca_scatter_figure(coords, labels, names, ids, title: str, height: int = 520
     fig.update_xaxes(title="principal component 1")
     fig.update_yaxes(title="principal component 2")
     return style(
-        fig, title, height=height, dragmode="lasso", legend=dict(title="class", itemsizing="constant")
+        fig,
+        title,
+        height=height,
+        dragmode="lasso",
+        legend=dict(title="class", itemsizing="constant"),
+        meta=dict(alt=captions.scatter_summary(coords, labels, names, title)),
     )
 
 
@@ -572,7 +582,9 @@ def confusion_figure(
     fig.update_yaxes(
         title="true class", type="category", autorange="reversed", tickmode="array", tickvals=labels
     )
-    return style(fig, title, height=height)
+    return style(
+        fig, title, height=height, meta=dict(alt=f"{title}. {captions.confusion_summary(counts, names)}")
+    )
 
 
 def loss_curves_figure(

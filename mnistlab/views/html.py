@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mnistlab.views import raster
+from mnistlab.views import captions, raster
 
 if TYPE_CHECKING:
     from mnistlab.models.inference import Prediction
@@ -27,22 +27,28 @@ def probability_bars(probas: dict[str, np.ndarray], names: Sequence[str], colour
             f'<div style="font-size:14px">{html.escape(str(n))}</div></div>'
             for k, (n, p) in enumerate(zip(names, proba, strict=True))
         )
+        # The bars' heights as text, for screen readers (the bars themselves are read as nothing).
+        spoken = "; ".join(f"{n}: {100 * p:.0f} %" for n, p in zip(names, proba, strict=True))
         rows.append(
             f'<div style="margin:6px 0 10px"><div style="font-size:14px">{html.escape(label)}: '
             f"<b>{html.escape(str(names[best]))}</b> ({100 * proba[best]:.0f} %)</div>"
-            f'<div style="display:flex;gap:4px;max-width:520px">{bars}</div></div>'
+            f"{captions.screen_reader_html('Probabilities: ' + spoken)}"
+            f'<div aria-hidden="true" style="display:flex;gap:4px;max-width:520px">{bars}</div></div>'
         )
     return "".join(rows)
 
 
-def image(pixels: np.ndarray, caption: str = "", height: int | None = None) -> str:
-    """A grey image (values 0..1) inline as a PNG data URI, so no second request is needed."""
+def image(pixels: np.ndarray, caption: str = "", height: int | None = None, alt: str = "") -> str:
+    """A grey image (values 0..1) inline as a PNG data URI, so no second request is needed.
+
+    ``alt``: what the picture shows, for screen readers (the caption when not given)."""
     from PIL import Image
 
     picture = Image.fromarray(np.rint(np.clip(pixels, 0, 1) * 255).astype(np.uint8), "L")
     style = f"height:{height}px;" if height else ""
     return (
         f'<figure style="margin:0"><img src="{raster.to_data_uri(picture)}" '
+        f'alt="{html.escape(alt or caption or "a digit image")}" '
         f'style="{style}image-rendering:pixelated">'
         f'<figcaption style="font-size:14px;color:#5f6368">{html.escape(caption)}</figcaption></figure>'
     )
