@@ -43,9 +43,7 @@ def chart_summary(fig: go.Figure) -> str:
     series = []
     for trace in fig.data[:12]:
         name = _plain(getattr(trace, "name", None)) or trace.type
-        values = (
-            getattr(trace, "z", None) if trace.type in ("heatmap", "contour") else getattr(trace, "y", None)
-        )
+        values = getattr(trace, "z" if trace.type in ("heatmap", "contour") else "y", None)
         if values is None:
             series.append(name)
             continue
@@ -139,10 +137,7 @@ def confusion_summary(counts: np.ndarray, names: Sequence[str]) -> str:
 def image_grid_alt(what: str, n_images: int, row_labels: Sequence[str] = (), cols: int = 0) -> str:
     """Alt text for a grid of digit images: what they are, how many, how they are laid out."""
     labelled = [str(r) for r in row_labels if str(r)]
-    rows = (
-        f" in {len(row_labels)} rows" + (f" ({', '.join(labelled)})" if labelled else "")
-        if row_labels
-        else ""
-    )
+    rows = f" in {len(row_labels)} rows" if row_labels else ""
+    rows += f" ({', '.join(labelled)})" if labelled else ""
     per_row = f" of {cols}" if cols else ""
     return f"{what}: {n_images:,} images{rows}{per_row}."
