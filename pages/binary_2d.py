@@ -46,7 +46,8 @@ def playground() -> None:
                 "Points drawn", ["train", "test"], horizontal=True, **url_state.bound("points-set")
             )
             counts = [500, 1000, 2000, 5000, 20000]
-            max_points = st.select_slider(
+            max_points = widgets.stepped(
+                st,
                 "At most",
                 counts,
                 value=2000,

@@ -97,7 +97,8 @@ for tab, family, grid, show, key, default_n in (
             add_row(family, validation.grid_result(job, grid), done["scores"])
 with tab_knn:
     st.caption("One neighbour search per fold serves every K (mnistlab's exact k-NN).")
-    n_knn = st.select_slider(
+    n_knn = widgets.stepped(
+        st,
         "Training images used for CV",
         sorted({2000, 5000, n_total}),
         value=n_total,

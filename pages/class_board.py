@@ -13,8 +13,8 @@ store = identity.shared_store()
 st.title("Class board")
 sidebar.explain(
     "The best test error of each task in the class, who reached it and with which setting; "
-    f'it refreshes every {REFRESH_S} s. "Open this setting" opens that page with the same '
-    "settings. Each task is measured on its own test split."
+    f'it refreshes every {REFRESH_S} s (pause it in the sidebar). "Open this setting" opens that page '
+    "with the same settings. Each task is measured on its own test split."
 )
 identity.show_notices(store)
 if store is None:
@@ -24,7 +24,7 @@ student = identity.current_student(store) if settings.presenter else identity.na
 keep = {identity.TOKEN_PARAM: student.token} if student else None
 
 
-@st.fragment(run_every=REFRESH_S)
+@st.fragment(run_every=sidebar.live_every(REFRESH_S))
 def live_board() -> None:
     try:
         best = store.best_per_task(settings.dataset)

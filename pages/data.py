@@ -26,7 +26,8 @@ with c1:
     )
 with c2:
     counts = [1000, 2000, 5000, 10000, 20000, 60000]
-    n_points = st.select_slider(
+    n_points = widgets.stepped(
+        st,
         "Points drawn",
         counts,
         value=5000,
@@ -88,7 +89,7 @@ else:
 st.header("Explained variance (exercise 3.1)")
 full = shared.full_pca(settings.dataset)
 reach = pca.components_reaching(full.explained_variance_ratio_)
-n_show = st.slider("Components shown", 20, 784, 100, step=10, key="variance-n")
+n_show = widgets.stepped(st, "Components shown", range(20, 785, 10), True, value=100, key="variance-n")
 cols = st.columns(len(reach))
 for col, (target, count) in zip(cols, reach.items(), strict=True):
     col.metric(f"{target:.0%} of the variance", f"{count} components")
@@ -102,7 +103,7 @@ of_class = np.flatnonzero(train.y_train == label)
 nth = c2.number_input(
     f"Which image of this class (0-{len(of_class) - 1})", 0, len(of_class) - 1, 0, key="recon-nth"
 )
-k = c3.slider("k components", 1, 784, 50, key="recon-k")
+k = widgets.stepped(c3, "k components", range(1, 785), True, value=50, key="recon-k")
 x = recipe.ten_classes(settings.dataset).X_train[of_class[nth]]
 ks = sorted({1, 5, 10, 20, 50, 100, 300, k})
 recon = np.stack([x] + [pca.reconstruct(full, x, kk)[0] for kk in ks]).reshape(1, -1, 28, 28)

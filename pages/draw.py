@@ -37,17 +37,20 @@ def lab() -> None:
     # 2:3 gives the 280 px canvas room at 1280 px wide; a third was 230 px, and it scrolled sideways.
     left, right = st.columns([2, 3], gap="large")
     with left:
-        tab_draw, tab_upload = st.tabs(["Draw", "Upload an image"])
+        tab_draw, tab_upload, tab_test = st.tabs(["Draw", "Upload an image", "A test image"])
         with tab_draw:
             drawn = drawing.canvas_ink()
         with tab_upload:
             upload = st.file_uploader(
                 f"PNG or JPEG, one {spec.item}, up to 5 MB", type=["png", "jpg", "jpeg"], key="draw-upload"
             )
+        with tab_test:
+            test_index, test_ink = drawing.test_image_ink(settings.dataset, spec.item)
     chooser = st.session_state.setdefault(keys.DRAW_INPUT, LatestInput())
     source = chooser.update(
         canvas=None if drawn is None else hashlib.sha1(drawn.tobytes()).hexdigest(),
         upload=None if upload is None else upload.file_id,
+        test=test_index,
     )
     ink, reason = drawn, None
     if source == "upload":
@@ -61,6 +64,9 @@ def lab() -> None:
             left.caption(
                 f"Predicting from the upload {upload.name}; draw on the canvas to use your drawing instead."
             )
+    elif source == "test":
+        ink = test_ink
+        left.caption(f"Predicting from test image {test_index:,}; draw or upload to use yours instead.")
     elif source == "canvas" and upload is not None:
         left.caption("Predicting from your drawing (drawn after the upload); upload again to use a file.")
     steps = mnist_style.preprocess(ink) if ink is not None and reason is None else None

@@ -19,7 +19,7 @@ sidebar.explain(
     "images. mnistlab's exact k-NN (chunked matrix products) and scikit-learn's brute force run on the same "
     "float32 data; their predictions agree except for exact distance ties."
 )
-k = st.select_slider("K (neighbours)", [1, 3, 5, 7], value=1, **url_state.bound("curve-k"))
+k = widgets.stepped(st, "K (neighbours)", [1, 3, 5, 7], value=1, **url_state.bound("curve-k"))
 sizes = st.multiselect(
     "Training sizes",
     knn.TRAIN_SIZES,
@@ -35,14 +35,15 @@ ten_classes.timing_curves(settings.dataset, sizes, k)
 st.header("Confusion matrix (exercise 3.3)")
 c1, c2 = st.columns(2)
 conf_sizes = [250, 500, 1000, 2000, 5000, 10000, 60000]
-n_conf = c1.select_slider(
+n_conf = widgets.stepped(
+    c1,
     "Training images",
     conf_sizes,
     value=1000,
     format_func=widgets.thousands,
     **url_state.bound("conf-n", widgets.thousands, conf_sizes),
 )
-k_conf = c2.select_slider("K", [1, 3, 5], value=1, **url_state.bound("conf-k"))
+k_conf = widgets.stepped(c2, "K", [1, 3, 5], value=1, **url_state.bound("conf-k"))
 counts, pred = shared.knn_confusion(settings.dataset, n_conf, k_conf)
 a, b, n_ab = metrics.most_confused_pair(counts)
 worst, worst_rate = metrics.most_misclassified(counts)
@@ -89,7 +90,8 @@ sidebar.explain(
     "training loss stops improving; shown epoch by epoch."
 )
 mlp_sizes = [5000, 10000, 30000, 60000]
-n_mlp = st.select_slider(
+n_mlp = widgets.stepped(
+    st,
     "Training images",
     mlp_sizes,
     value=10000,

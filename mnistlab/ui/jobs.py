@@ -15,7 +15,8 @@ import streamlit as st
 
 from mnistlab import jobs
 from mnistlab.jobs import Job, State
-from mnistlab.ui import internals, keys
+from mnistlab.ui import internals, keys, sidebar
+from mnistlab.views import captions
 
 REFRESH_S = 0.5
 
@@ -49,6 +50,23 @@ def _clear(slot: Slot) -> None:
     if slot.job is not None:
         slot.job.stop()
     slot.job = None
+
+
+SPOKEN = {
+    State.QUEUED: "Queued.",
+    State.RUNNING: "Running.",
+    State.STOPPED: "Stopped: what was done so far is kept.",
+    State.FAILED: "The job failed.",
+}
+
+
+def announce(job: Job) -> None:
+    """The job's state, for screen readers, in a status region that stays in place between redraws, so
+    a change (running -> done) is read out without moving the focus (WCAG 4.1.3). Only changes of state:
+    the progress itself would be read out every half second."""
+    state = job.status().state
+    text = SPOKEN.get(state, "Done: the results are below.")
+    st.html(f'<div role="status" aria-live="polite" style="{captions.HIDDEN}">{text}</div>')
 
 
 def status_line(job: Job) -> None:
@@ -104,11 +122,14 @@ def panel(
     c2.button("Stop", key=f"{key}-stop", disabled=not running, on_click=job.stop if running else None)
     c3.button("Clear", key=f"{key}-clear", disabled=job is None or running, on_click=_clear, args=(slot,))
 
-    @st.fragment(run_every=REFRESH_S if running else None)
+    @st.fragment(run_every=sidebar.live_every(REFRESH_S) if running else None)
     def live() -> None:
         current = slot.job
         if current is None:
             return
+        announce(current)
+        if running and sidebar.live_every(REFRESH_S) is None:
+            st.caption("Live updates are paused (sidebar): the job goes on; switch them on to see it.")
         status_line(current)
         if draw is not None:
             draw(current)

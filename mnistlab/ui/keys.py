@@ -9,6 +9,7 @@ PRESENTER = "presenter"
 URL_SPELLINGS = "url-spellings"  # widget key -> how the URL spells its value (per session)
 URL_DRAWN = "url-drawn"  # the URL-bound widgets one run drew (url_state.drawn)
 URL_READERS = "url-readers"  # widget key -> the value each spelling a link may use means (per session)
+LIVE_PAUSED = "live-paused"  # the sidebar's "Pause live updates" (per session, not in the URL)
 RESULTS_LOG = "results-log"
 PINNED = "pinned-results"  # per session: identities of the Results rows pinned for the lesson
 PIN_CHOICE = "results-pinned"  # the Results page's "pinned for the lesson" widget
@@ -23,11 +24,17 @@ def widget(group: str, field: str) -> str:
     return f"{group}-{field}"
 
 
+def step(slider_key: str, direction: str) -> str:
+    """The key of a slider's one-step button ("down" or "up"), e.g. step("model-C", "up")."""
+    return f"{slider_key}-step-{direction}"
+
+
 def job(kind: str, *parts) -> str:
     """The session key of one piece of long work (a grid, a curve, a training) and its settings."""
     return "-".join([kind, *map(str, parts)])
 
 
+DRAW_TEST_INDEX = "draw-test"  # the draw page's "a test image by its number" field
 DRAW_INPUT = "draw-input"  # which of canvas / upload the student gave last
 INSIDE = "inside"  # the training page's "inside the network" knobs: inside-source, ...
 DRAWN_INPUT = "drawn-input"  # the last digit drawn on the draw page, scaled (784,), for other pages

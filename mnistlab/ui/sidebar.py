@@ -96,11 +96,22 @@ def sidebar() -> Settings:
             **bound(keys.PRESENTER),
             help="Larger text and plots for a projector; explanations and secondary controls hidden.",
         )
+        st.toggle(
+            "Pause live updates",
+            key=keys.LIVE_PAUSED,
+            help="Stops the class board's and the running jobs' automatic redraws (the jobs keep "
+            "running); switch it off to see where they are.",
+        )
     st.html(PRESENTER_CSS if on else LAYOUT_CSS)
     if on:
         with st.sidebar:
             screen.watch()
     return Settings(dataset=name, presenter=on)
+
+
+def live_every(seconds: float) -> float | None:
+    """A fragment's ``run_every``: none while the student has paused live updates (WCAG 2.2.2)."""
+    return None if st.session_state.get(keys.LIVE_PAUSED, False) else seconds
 
 
 def settings() -> Settings:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from mnistlab.data.problems import Split
 from mnistlab.models import classic, stepwise_2d
-from mnistlab.ui import charts, keys, sidebar
+from mnistlab.ui import charts, keys, sidebar, widgets
 from mnistlab.views import figures, learning
 
 MAX_EPOCHS = 200
@@ -32,11 +32,11 @@ def controls() -> stepwise_2d.StepConfig:
         key=_key("family"),
         format_func={"logistic": "logistic regression", "mlp": "MLP, one hidden layer"}.get,
     )
-    lr = b.select_slider("Step size (Adam)", [0.001, 0.003, 0.01, 0.03, 0.1], value=0.03, key=_key("lr"))
+    lr = widgets.stepped(b, "Step size (Adam)", [0.001, 0.003, 0.01, 0.03, 0.1], value=0.03, key=_key("lr"))
     if family == "logistic":
-        C = c.select_slider("C", [0.001, 0.01, 0.1, 1.0, 10.0, 100.0], value=1.0, key=_key("C"))
+        C = widgets.stepped(c, "C", [0.001, 0.01, 0.1, 1.0, 10.0, 100.0], value=1.0, key=_key("C"))
         return stepwise_2d.StepConfig("logistic", C=C, lr=lr)
-    hidden = c.select_slider("Hidden units", [2, 4, 8, 16, 32], value=8, key=_key("hidden"))
+    hidden = widgets.stepped(c, "Hidden units", [2, 4, 8, 16, 32], value=8, key=_key("hidden"))
     activation = a.radio("Activation", ["relu", "tanh"], horizontal=True, key=_key("activation"))
     return stepwise_2d.StepConfig("mlp", hidden=hidden, activation=activation, lr=lr)
 
@@ -103,7 +103,9 @@ def _scrubber(state: dict) -> int:
     moved = st.session_state.get(_key("epoch"), state.get("drawn")) != state.get("drawn")
     if state["follow"] and not moved:  # while playing (or after a step) it follows the newest epoch
         st.session_state[_key("epoch")] = run.epochs
-    shown = min(st.slider("Epoch shown", 0, run.epochs, key=_key("epoch")), run.epochs)
+    shown = min(
+        widgets.stepped(st, "Epoch shown", range(run.epochs + 1), True, key=_key("epoch")), run.epochs
+    )
     state["follow"], state["drawn"] = shown == run.epochs, shown
     return shown
 

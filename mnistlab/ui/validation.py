@@ -55,7 +55,8 @@ def grid_panel(
 ) -> Job | None:
     """Controls and a live view of one grid run as a job; ``show`` draws its results so far."""
     sizes = sorted({n for n in (1000, 3000, n_train_total) if n <= n_train_total})
-    n_train = st.select_slider(
+    n_train = widgets.stepped(
+        st,
         "Training points used for CV",
         sizes,
         value=default_n or n_train_total,

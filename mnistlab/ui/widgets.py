@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,54 @@ def counted(n: int, noun: str) -> str:
 
 def format_C(c: float) -> str:
     return f"{c:.0e}".replace("e+0", "e").replace("e-0", "e-") if c < 0.01 or c > 100 else f"{c:g}"
+
+
+def stepped(where, label: str, options: Sequence, slider: bool = False, **kwargs):
+    """``where.select_slider(label, options, **kwargs)`` (or ``where.slider`` over the range ``options``
+    when ``slider``) between a "−" and a "+" button that move it one option: a click or a key press
+    instead of a drag (WCAG 2.5.7). The value, its key, its place in the URL and the controls'
+    dataclass stay the slider's own.
+    """
+    key = kwargs["key"]
+    row = where.container(horizontal=True, vertical_alignment="bottom", gap="small")
+    steps = dict(
+        key=key,
+        options=tuple(options),
+        in_url=kwargs.get("bind") == "query-params",
+        disabled=bool(kwargs.get("disabled")),
+    )
+    _step_button(row, label, -1, **steps)
+    if slider:
+        step = options[1] - options[0] if len(options) > 1 else 1
+        value = row.slider(label, options[0], options[-1], step=step, **kwargs)
+    else:
+        value = row.select_slider(label, options, **kwargs)
+    _step_button(row, label, +1, **steps)
+    return value
+
+
+def _step_button(row, label: str, sign: int, key: str, options: tuple, in_url: bool, disabled: bool) -> None:
+    direction = "up" if sign > 0 else "down"
+    row.button(
+        "+" if sign > 0 else "−",
+        key=keys.step(key, direction),
+        help=f"{label}: one step {direction}",
+        on_click=_step,
+        args=(key, options, sign, in_url),
+        disabled=disabled,
+    )
+
+
+def _step(key: str, options: tuple, sign: int, in_url: bool) -> None:
+    current = st.session_state.get(key)
+    if current is None:
+        return
+    here = min(range(len(options)), key=lambda i: abs(float(options[i]) - float(current)))
+    new = options[max(0, min(len(options) - 1, here + sign))]
+    if in_url:
+        url_state.move(key, new)
+    else:
+        st.session_state[key] = new
 
 
 @dataclass(frozen=True)
@@ -81,7 +130,8 @@ def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
         **bound(keys.widget(key, "family"), FAMILIES.get),
     )
     if family in ("logistic", "poly"):
-        C = st.select_slider(
+        C = stepped(
+            st,
             "C (inverse regularisation, log scale)",
             C_VALUES,
             value=1.0,
@@ -90,17 +140,18 @@ def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
             **bound(keys.widget(key, "C"), format_C, C_VALUES),
         )
         degree = (
-            st.slider("Polynomial degree", 1, 6, 3, **bound(keys.widget(key, "degree")))
+            stepped(st, "Polynomial degree", range(1, 7), True, value=3, **bound(keys.widget(key, "degree")))
             if family == "poly"
             else 3
         )
         return classic.ModelChoice(family=family, C=C, degree=degree)
     c1, c2 = st.columns(2)
-    hidden = c1.slider("Hidden units", 1, 100, 20, **bound(keys.widget(key, "hidden")))
+    hidden = stepped(c1, "Hidden units", range(1, 101), True, value=20, **bound(keys.widget(key, "hidden")))
     activation = c2.radio(
         "Activation", ["relu", "tanh"], horizontal=True, **bound(keys.widget(key, "activation"))
     )
-    alpha = st.select_slider(
+    alpha = stepped(
+        st,
         "alpha (L2 penalty, log scale)",
         ALPHAS,
         value=1e-4,
@@ -108,7 +159,8 @@ def model_controls(key: str = keys.MODEL) -> classic.ModelChoice:
         **bound(keys.widget(key, "alpha"), format_C, ALPHAS),
     )
     iters = [100, 200, 500, 1000, 2000, 4000]
-    max_iter = st.select_slider(
+    max_iter = stepped(
+        st,
         "max_iter",
         iters,
         value=2000,
@@ -170,7 +222,8 @@ def training_controls() -> training.TrainConfig:
         index=list(OPTIMIZER_LABELS).index(first["optimizer"]),
         **bound(keys.widget(keys.TRAIN, "optimizer"), OPTIMIZER_LABELS.get),
     )
-    lr = c3.select_slider(
+    lr = stepped(
+        c3,
         "Learning rate (log scale)",
         LR_VALUES,
         value=first["lr"],
@@ -178,7 +231,8 @@ def training_controls() -> training.TrainConfig:
         **bound(keys.widget(keys.TRAIN, "lr"), format_lr, LR_VALUES),
     )
     c1, c2, c3 = st.columns(3)
-    batch = c1.select_slider(
+    batch = stepped(
+        c1,
         "Batch size",
         BATCH_SIZES,
         value=first["batch_size"],
@@ -186,7 +240,9 @@ def training_controls() -> training.TrainConfig:
         disabled=optimizer == "gd",
         help="Full-batch gradient descent uses all 60,000 images per step.",
     )
-    epochs = c2.slider("Epochs", 1, 100, first["epochs"], **bound(keys.widget(keys.TRAIN, "epochs")))
+    epochs = stepped(
+        c2, "Epochs", range(1, 101), True, value=first["epochs"], **bound(keys.widget(keys.TRAIN, "epochs"))
+    )
     scheduler = c3.selectbox(
         "Learning-rate schedule",
         training.SCHEDULERS,
