@@ -24,7 +24,7 @@ def test_step_buttons_move_C_one_option_and_keep_it_in_the_link(app):
     app.button(key="model-C-step-up").click().run()
     assert not app.exception
     assert app.select_slider(key="model-C").value == 3.162  # the next of the 17 log-spaced values
-    assert app.query_params["model-C"] == ["3.162"]
+    assert app.query_params["model-C"] == "3.162"
     app.button(key="model-C-step-down").click().run()
     app.button(key="model-C-step-down").click().run()
     assert app.select_slider(key="model-C").value == 0.3162

@@ -31,24 +31,25 @@ def format_C(c: float) -> str:
 
 def stepped(where, label: str, options: Sequence, slider: bool = False, **kwargs):
     """``where.select_slider(label, options, **kwargs)`` (or ``where.slider`` over the range ``options``
-    when ``slider``) between a "−" and a "+" button that move it one option: a click or a key press
+    when ``slider``) with a "−" and a "+" button under it that move it one option: a click or a key press
     instead of a drag (WCAG 2.5.7). The value, its key, its place in the URL and the controls'
     dataclass stay the slider's own.
     """
     key = kwargs["key"]
-    row = where.container(horizontal=True, vertical_alignment="bottom", gap="small")
     steps = dict(
         key=key,
         options=tuple(options),
         in_url=kwargs.get("bind") == "query-params",
         disabled=bool(kwargs.get("disabled")),
     )
-    _step_button(row, label, -1, **steps)
     if slider:
         step = options[1] - options[0] if len(options) > 1 else 1
-        value = row.slider(label, options[0], options[-1], step=step, **kwargs)
+        value = where.slider(label, options[0], options[-1], step=step, **kwargs)
     else:
-        value = row.select_slider(label, options, **kwargs)
+        value = where.select_slider(label, options, **kwargs)
+    # Under the slider, not beside it: in a narrow column (presenter mode) beside it squeezed the label.
+    row = where.container(horizontal=True, gap="small")
+    _step_button(row, label, -1, **steps)
     _step_button(row, label, +1, **steps)
     return value
 

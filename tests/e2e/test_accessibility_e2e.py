@@ -74,7 +74,7 @@ def test_no_serious_accessibility_violation_on_any_page(server, browser, mode):
         open_page(pg, server.url, "binary_2d" + query)
         slider = pg.get_by_role(**C_SLIDER)
         before = slider.get_attribute("aria-valuenow")
-        pg.locator(".st-key-model-C-step-up button").click()
+        pg.locator(".st-key-model-C-step-up button").first.click()
         expect(slider).not_to_have_attribute("aria-valuenow", before or "")
         wait_idle(pg)
         assert slider.get_attribute("aria-valuenow") != before
