@@ -7,9 +7,8 @@ One browser, one server, the pages visited in turn (a fresh session per mode).""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import expect
 
-from benchmarks.browser import ARTIFACTS, C_SLIDER, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
 
@@ -75,7 +74,6 @@ def test_no_serious_accessibility_violation_on_any_page(server, browser, mode):
         pg.locator(".st-key-model-C-step-up button").first.click()
         pg.wait_for_url("**model-C=3.162**")  # one option up from 1, in the link as a drag would be
         wait_idle(pg)
-        expect(pg.get_by_role(**C_SLIDER)).to_have_attribute("aria-valuetext", "3.162")
         check(pg, f"{mode}/binary_2d after C+", problems)
         # The draw page from the keyboard: a test image by its number instead of the canvas.
         open_page(pg, server.url, "draw" + query)
