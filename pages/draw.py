@@ -94,9 +94,9 @@ def lab() -> None:
     models = {}
     if default_ready:
         default, default_error = shared.default_model(settings.dataset)
-        models[f"default MLP ({default_error:.2f} % test error)"] = inference.predict_torch(default, x)
+        models[f"default MLP ({default_error:.2f} % test error)"] = inference.predict_one(default, x)
     for label, (model, _) in (runs.lab_state().models | saved_runs.torch_models()).items():
-        models[label] = inference.predict_torch(model, x)
+        models[label] = inference.predict_one(model, x)
     index = shared.neighbour_index(settings.dataset)
     distances, neighbours = index.kneighbors(x, 10)
     models["10 nearest neighbours (vote)"] = inference.neighbour_vote(index.y_[neighbours[0]])

@@ -1,12 +1,9 @@
 """Results: every model of this session in one table, exports for slides, and the notebook's numbers."""
 
-import json
-
 import streamlit as st
 
 from mnistlab import results
-from mnistlab.data import datasets
-from mnistlab.tools import reproduce
+from mnistlab.course import notebook, reproduction
 from mnistlab.ui import charts, identity, results_log, saved_runs, shared, sidebar
 from mnistlab.views import figures
 
@@ -58,14 +55,13 @@ identity.name_form()
 saved_runs.manage()
 
 st.header("The course notebook's printed results, reproduced")
-saved = datasets.cache_dir() / "reproduce.json"
-reproduced = json.loads(saved.read_text()) if saved.exists() else {}
+reproduced = reproduction.load_saved()
 if st.button("Recompute the 2-D models now (about a minute)", key="reproduce-2d"):
     with st.spinner("5-fold CV over the notebook's grids for logistic, polynomial and MLP models..."):
         reproduced |= shared.reproduce_binary2d(settings.dataset)
 if reproduced:
     comparison = results.notebook_comparison(
-        reproduced, reproduce.NOTEBOOK_PRINTED, reproduce.NOTEBOOK_DIFFERENCES
+        reproduced, notebook.NOTEBOOK_PRINTED, notebook.NOTEBOOK_DIFFERENCES
     )
     st.dataframe(
         results.blank_missing(comparison),

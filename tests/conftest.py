@@ -147,10 +147,10 @@ def default_model(mnist):
     """MNIST's default model in this run's cache, trained here once (minutes of CPU unless reused). The
     pages prepare it as a background job and go on without it: a test of what they show with it must
     not race that job."""
-    from mnistlab.jobs import kinds
+    from mnistlab.data import loaders
     from mnistlab.models import weights
 
-    return weights.default_model("mnist", kinds.ten_classes("mnist"))
+    return weights.default_model("mnist", loaders.ten_classes("mnist"))
 
 
 @pytest.fixture(autouse=True)
@@ -192,9 +192,9 @@ def forget_job_data():
     """Job workers in this process keep what they loaded per dataset name; a test that registers a small
     dataset under "mnist" must not leave it to the next test's jobs."""
     yield
-    from mnistlab.jobs import kinds
+    from mnistlab.data import loaders
 
-    kinds.forget_loaded()
+    loaders.forget_loaded()
 
 
 def after_jobs(app, timeout_s: float = 300):

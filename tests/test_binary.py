@@ -5,9 +5,9 @@ import pytest
 from sklearn.metrics import log_loss
 from sklearn.model_selection import GridSearchCV
 
+from mnistlab.course import reproduction as reproduce
 from mnistlab.data.problems import Split
 from mnistlab.models import classic
-from mnistlab.tools import reproduce
 
 
 def two_blobs(n=300, seed=0):

@@ -17,10 +17,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 from streamlit.testing.v1 import AppTest
 
+from mnistlab.course import notebook
+from mnistlab.course import reproduction as reproduce
 from mnistlab.data import datasets, problems, sources
 from mnistlab.data.sources import SourceUnavailable
 from mnistlab.models import classic, nets, training
-from mnistlab.tools import cli, reproduce
+from mnistlab.tools import cli
 from tests import reference
 from tests.conftest import require_fashion, seed_cache
 from tests.test_sources import write_idx_folder
@@ -251,7 +253,7 @@ def test_reproduce_matches_the_notebook_and_feeds_the_results_page(
 
     code, out, err = run(capsys, "reproduce", "--part", "binary2d", "--json")
     assert code == 0 and "binary2d.logreg: CV 7/7" in err
-    printed = reproduce.NOTEBOOK_PRINTED
+    printed = notebook.NOTEBOOK_PRINTED
     # Within one of the 2,033 test images (the PCA solver's rounding moves one image across the line).
     one_image = 100 / 2033
     assert out["binary2d.logreg.test_error_pct"] == pytest.approx(

@@ -94,14 +94,14 @@ def test_moved_and_rescaled_test_digits_keep_the_default_models_accuracy(mnist, 
     model, _ = weights.default_model("mnist", scaled)
     rng = np.random.default_rng(0)
     X, y = mnist_split.X_test[:300], mnist_split.y_test[:300]
-    original = [inference.predict_torch(model, inference.model_input(x, scaler)).label for x in X]
+    original = [inference.predict_one(model, inference.model_input(x, scaler)).label for x in X]
     moved = []
     for x in X:
         scale = rng.uniform(3, 8)
         room = int((280 - 28 * scale) // 2)
         offset = tuple(int(v) for v in rng.integers(-room, room + 1, 2))
         out = mnist_style.preprocess(mnist_style.embed(x.reshape(28, 28), 280, scale, offset))
-        moved.append(inference.predict_torch(model, inference.model_input(out.image, scaler)).label)
+        moved.append(inference.predict_one(model, inference.model_input(out.image, scaler)).label)
     acc_original, acc_moved = np.mean(np.array(original) == y), np.mean(np.array(moved) == y)
     assert acc_original > 0.95
     assert acc_moved >= acc_original - 0.02, (acc_original, acc_moved)
@@ -139,7 +139,7 @@ def test_small_drawings_keep_mnist_stroke_proportions_and_are_read_right(mnist, 
     for digit, strokes in SMALL_DIGITS.items():
         out = mnist_style.preprocess(pen_drawing(strokes, corner))
         assert mnist_style.stroke_width(out.image / 255) <= mnist_style.MNIST_STROKE_MAX + 0.5, digit
-        predicted = inference.predict_torch(model, inference.model_input(out.image, scaler)).label
+        predicted = inference.predict_one(model, inference.model_input(out.image, scaler)).label
         assert predicted == digit, (digit, corner, predicted)
 
 

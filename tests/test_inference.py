@@ -85,7 +85,7 @@ def test_uploaded_pictures_of_test_digits_are_read_as_the_originals(mnist_split)
         x = inference.model_input(image28, scaler)
         _, neighbours = index.kneighbors(x, 10)
         return {
-            "network": inference.predict_torch(network, x).label,
+            "network": inference.predict_one(network, x).label,
             "10-NN": inference.neighbour_vote(ten.y_train[neighbours[0]]).label,
         }
 

@@ -174,10 +174,10 @@ def test_cv_grid_stops_between_fold_fits_and_keeps_finished_candidates(executor)
     done = [e for e in out["cv_error_pct"] if not math.isnan(e)]
     assert 1 <= len(done) < 4 and all(0 <= e <= 100 for e in done)
     # Fold by fold gives what the core's GridSearchCV-order grid gives for the same candidate.
-    from mnistlab.jobs import kinds
+    from mnistlab.data import loaders
     from mnistlab.models import classic
 
-    problem = kinds.binary_problem("mnist", (7, 9), "2d")
+    problem = loaders.binary_problem("mnist", (7, 9), "2d")
     reference = classic.cv_grid(
         classic.logistic(), {"C": [1.0]}, problem.X_train[:1000], problem.y_train[:1000]
     )
@@ -187,14 +187,14 @@ def test_cv_grid_stops_between_fold_fits_and_keeps_finished_candidates(executor)
 def test_an_mlp_fit_stops_at_the_next_minibatch_and_is_unchanged_otherwise():
     import numpy as np
 
-    from mnistlab.jobs import Stopped, kinds
     from mnistlab.models import classic
+    from mnistlab.models.stopping import Stopped, stoppable
 
     rng = np.random.default_rng(0)
     X = rng.normal(size=(300, 2))
     y = (X[:, 0] * X[:, 1] > 0).astype(int)
     plain = classic.mlp(max_iter=50).fit(X, y)
-    with kinds.stoppable(classic.mlp(max_iter=50), lambda: False) as watched:
+    with stoppable(classic.mlp(max_iter=50), lambda: False) as watched:
         watched.fit(X, y)
     assert all(np.array_equal(a, b) for a, b in zip(plain.coefs_, watched.coefs_, strict=True))
     calls = []
@@ -203,7 +203,7 @@ def test_an_mlp_fit_stops_at_the_next_minibatch_and_is_unchanged_otherwise():
         calls.append(1)
         return len(calls) >= 3
 
-    with pytest.raises(Stopped), kinds.stoppable(classic.mlp(max_iter=50), stop_on_third_check) as model:
+    with pytest.raises(Stopped), stoppable(classic.mlp(max_iter=50), stop_on_third_check) as model:
         model.fit(X, y)
     assert len(calls) == 3  # a 300-image epoch is two minibatches of 200: it stopped inside the second epoch
 
@@ -221,13 +221,14 @@ def test_cli_long_commands_take_ray_and_a_failed_job_is_a_clear_error(capsys):
 
 
 def test_knn_cv_curve_in_query_blocks_equals_the_core_curve(executor, monkeypatch):
-    from mnistlab.jobs import kinds
+    from mnistlab.data import loaders
     from mnistlab.models import knn
 
-    monkeypatch.setattr(kinds, "QUERY_BLOCK", 70)  # several blocks per fold on a small slice
+    monkeypatch.setattr(knn, "QUERY_BLOCK", 70)  # several blocks per fold on a small slice
     job = executor.submit(jobs.KINDS["knn_cv"], {"n_train": 600, "ks": [1, 3, 5]}, "s1")
     assert job.wait(60) and job.status().state is State.DONE, job.status()
-    problem = kinds.binary_problem("mnist", (7, 9), "784")
+    problem = loaders.binary_problem("mnist", (7, 9), "784")
+    monkeypatch.setattr(knn, "QUERY_BLOCK", 500)  # the curve in one block per fold
     assert job.result()["curve"] == knn.cv_curve(problem.X_train[:600], problem.y_train[:600], (1, 3, 5))
     assert [e.values["fold"] for e in job.events()] == [1, 2, 3, 4, 5]
 

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from sklearn.base import clone
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import ParameterGrid, StratifiedKFold, cross_val_score
+from sklearn.model_selection import ParameterGrid, StratifiedKFold
 from sklearn.neural_network import MLPClassifier
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import PolynomialFeatures, StandardScaler
 
 from mnistlab.data.problems import Split
 from mnistlab.models import metrics
+from mnistlab.models.stopping import ShouldStop, Stopped, never, stoppable
 
 # The notebook's grids (exercises 2.2, 2.4, 2.5).
 LOGREG_GRID = {"C": [100, 10, 1, 0.1, 0.01, 0.001, 0.0001]}
@@ -197,22 +198,49 @@ def cv_grid(
     y: np.ndarray,
     folds: int = CV_FOLDS,
     on_candidate: Callable[[int, int, dict, float], None] | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
-    n_jobs: int | None = None,
+    should_stop: ShouldStop = never,
+    on_fold: Callable[[int, int, int, int, dict], None] | None = None,
 ) -> GridResult:
-    """GridSearchCV's mean test error per candidate, one candidate at a time so the caller can
-    show progress and stop. Same folds as GridSearchCV (stratified, unshuffled)."""
+    """GridSearchCV's mean test error per candidate (same folds: stratified, unshuffled), one fold fit
+    at a time so the caller can show progress and stop: a Stop waits for the next MLP minibatch, or
+    for the running fit of the other families, never a whole candidate. A stopped grid keeps the
+    candidates it finished (NaN for the others, ``complete`` False).
+
+    ``on_fold(candidate, n_candidates, fold, n_folds, params)`` after each fold's fit,
+    ``on_candidate(candidate, n_candidates, params, cv_error_pct)`` after each candidate."""
     candidates = list(ParameterGrid(dict(grid)))
     errors = [float("nan")] * len(candidates)
-    splitter = StratifiedKFold(folds)
+    splits = list(StratifiedKFold(folds).split(X, y))
     for i, params in enumerate(candidates):
-        if should_stop():
-            return GridResult(candidates, errors, complete=False)
-        scores = cross_val_score(clone(estimator).set_params(**params), X, y, cv=splitter, n_jobs=n_jobs)
-        errors[i] = float(100 - 100 * np.mean(scores))
+        accuracy = []
+        for train_idx, val_idx in splits:
+            if should_stop():
+                return GridResult(candidates, errors, complete=False)
+            try:
+                with stoppable(clone(estimator).set_params(**params), should_stop) as model:
+                    model.fit(X[train_idx], y[train_idx])
+            except Stopped:
+                return GridResult(candidates, errors, complete=False)
+            accuracy.append(model.score(X[val_idx], y[val_idx]))
+            if on_fold:
+                on_fold(i, len(candidates), len(accuracy), len(splits), params)
+        errors[i] = float(100 - 100 * np.mean(accuracy))
         if on_candidate:
             on_candidate(i, len(candidates), params, errors[i])
     return GridResult(candidates, errors, complete=True)
+
+
+def refit_best(
+    estimator, result: GridResult, problem: Split, should_stop: ShouldStop = never
+) -> tuple[dict, Scores] | None:
+    """The grid's best candidate fitted on the whole training part and scored; None if stopped."""
+    best = result.best_params
+    try:
+        with stoppable(clone(estimator).set_params(**best), should_stop) as model:
+            model, fit_s = fit(model, problem)
+    except Stopped:
+        return None
+    return best, evaluate(model, problem, fit_s)
 
 
 # Exercise 2.6: all 784 pixels.

@@ -32,3 +32,10 @@ def synchronize(device: torch.device) -> None:
         torch.cuda.synchronize(device)
     elif device.type == "mps":
         torch.mps.synchronize()
+
+
+def device_name(device: torch.device) -> str:
+    """What a page says a job ran on: the GPU's own name where there is one."""
+    if device.type == "cuda":
+        return f"cuda:{torch.cuda.current_device()} ({torch.cuda.get_device_name(device)})"
+    return device.type

@@ -10,18 +10,11 @@ import numpy as np
 
 
 def test_proba(model, X: np.ndarray, batch: int = 1000) -> np.ndarray:
-    """Class probabilities, (n, classes), of a torch network or any estimator with ``predict_proba``."""
-    if hasattr(model, "predict_proba"):
-        return np.asarray(model.predict_proba(X), dtype=np.float64)
-    from mnistlab.models import inference  # torch only when a torch model is asked
+    """Class probabilities, (n, classes), of any classifier: an estimator or a torch network (wrapped as
+    a ``TorchClassifier``, ``batch`` images at a time), in float64."""
+    from mnistlab.models import inference  # torch only when a page asks for probabilities
 
-    # Batched: the CNN's first feature maps of 10,000 images at once would take about 1 GB.
-    return np.concatenate(
-        [
-            inference.predict_proba(model, np.array(X[s : s + batch]))  # writable copies
-            for s in range(0, len(X), batch)
-        ]
-    )
+    return np.asarray(inference.as_estimator(model, batch).predict_proba(X), dtype=np.float64)
 
 
 def confident_mistakes(proba: np.ndarray, y_true: np.ndarray, k: int = 24) -> np.ndarray:

@@ -1,4 +1,5 @@
-"""Predictions for one input digit: a torch model's class probabilities, a neighbour vote."""
+"""Predictions: a torch network with scikit-learn's estimator face (``TorchClassifier``), so every
+model predicts through ``predict_proba``; one input digit's prediction; a neighbour vote."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
 from torch import nn
 
 from mnistlab.data.problems import SCALE_RANGE
@@ -31,8 +33,40 @@ def predict_proba(model: nn.Module, X: np.ndarray) -> np.ndarray:
     return torch.softmax(model(torch.as_tensor(X, dtype=torch.float32, device=device)), dim=1).cpu().numpy()
 
 
-def predict_torch(model: torch.nn.Module, x: np.ndarray) -> Prediction:
-    proba = predict_proba(model, x)[0]
+class TorchClassifier(ClassifierMixin, BaseEstimator):
+    """A trained network as a scikit-learn classifier: predict_proba, predict, score (accuracy).
+
+    It is fitted already (the training loop fits networks); ``batch`` bounds memory: the CNN's first
+    feature maps of 10,000 images at once would take about 1 GB."""
+
+    classes_ = np.arange(10)  # every network here has ten outputs, one per class, in label order
+
+    def __init__(self, net: nn.Module, batch: int = 1000):
+        self.net = net
+        self.batch = batch
+
+    def fit(self, X, y):  # noqa: ARG002 (the estimator contract; training is the training loop's)
+        raise NotImplementedError("a TorchClassifier wraps a trained network: train it with models.training")
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        parts = [
+            predict_proba(self.net, np.array(X[s : s + self.batch]))  # writable copies
+            for s in range(0, len(X), self.batch)
+        ]
+        return np.concatenate(parts) if parts else np.empty((0, len(self.classes_)), dtype=np.float32)
+
+    def predict(self, X: np.ndarray) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+def as_estimator(model, batch: int = 1000):
+    """A network wrapped as a ``TorchClassifier``; a scikit-learn estimator as it is."""
+    return TorchClassifier(model, batch) if isinstance(model, nn.Module) else model
+
+
+def predict_one(model, x: np.ndarray) -> Prediction:
+    """The prediction of any classifier (an estimator or a network) for one scaled input (1, 784)."""
+    proba = np.asarray(as_estimator(model).predict_proba(x))[0]
     return Prediction(int(np.argmax(proba)), proba)
 
 

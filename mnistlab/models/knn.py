@@ -33,6 +33,8 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.neighbors import KNeighborsClassifier
 
+from mnistlab.models import metrics
+
 RERANK_EXTRA = 8  # candidates beyond k that are re-ranked exactly in every case
 RERANK_EXTRA_PROJECTED = 24  # a projected first pass ranks less sharply: more are re-ranked
 PROJECTED_DIMS = 96  # "auto": a first pass on 96 principal directions of 784 (plus the residual)
@@ -180,7 +182,7 @@ class ExactKNN(ClassifierMixin, BaseEstimator):
     ``device``: a torch device ("cpu", "cuda"); ``first_pass``: "auto" (bfloat16 where the hardware
     has it), "bfloat16" or "float32"; ``chunk_mb``: the score block per chunk (None: 64 MB on the
     CPU, 2 GB on a GPU, where bigger blocks mean fewer launches); ``project_dims``: the principal
-    directions of a cheaper first pass ahead of the full one ("auto": 64; 0: none). The queries it
+    directions of a cheaper first pass ahead of the full one ("auto": PROJECTED_DIMS; 0: none). The queries it
     cannot settle (its bound is looser) go on to the full-width pass.
     """
 
@@ -373,10 +375,13 @@ def timing_point(backend: str, n_train: int, k: int, X_train, y_train, X_test, y
     start = time.perf_counter()
     pred = model.predict(X_test)
     predict_s = time.perf_counter() - start
-    return TimingPoint(backend, n_train, k, fit_s, predict_s, float(100 * np.mean(pred != y_test)))
+    return TimingPoint(backend, n_train, k, fit_s, predict_s, metrics.error_pct(y_test, pred))
 
 
 TRAIN_SIZES = (250, 500, 1000, 2000, 5000, 10000, 25000, 60000)
+
+
+QUERY_BLOCK = 500  # validation images searched between two looks at the stop flag (~0.2 s each)
 
 
 def cv_curve(
@@ -385,16 +390,26 @@ def cv_curve(
     ks: Sequence[int],
     folds: int = 5,
     on_fold: Callable[[int, int], None] | None = None,
-) -> dict[int, float]:
-    """Mean 5-fold CV error (%) for every K from one neighbour search per fold (GridSearchCV's folds)."""
+    should_stop: Callable[[], bool] = lambda: False,
+) -> dict[int, float] | None:
+    """Mean 5-fold CV error (%) for every K from one neighbour search per fold (GridSearchCV's folds).
+
+    The search runs in blocks of ``QUERY_BLOCK`` queries, so a Stop does not wait for a whole fold;
+    a stopped curve is None (a curve over some folds only would not be a CV error)."""
     from sklearn.model_selection import StratifiedKFold
 
     classes, labels = np.unique(y, return_inverse=True)
     errors: dict[int, list[float]] = {k: [] for k in ks}
     for i, (tr, va) in enumerate(StratifiedKFold(folds).split(X, labels)):
-        _, idx = ExactKNN(max(ks)).fit(X[tr], labels[tr]).kneighbors(X[va])
+        index = ExactKNN(max(ks)).fit(X[tr], labels[tr])
+        neighbours = []
+        for s in range(0, len(va), QUERY_BLOCK):
+            if should_stop():
+                return None
+            neighbours.append(index.kneighbors(X[va[s : s + QUERY_BLOCK]])[1])
+        idx = np.concatenate(neighbours)
         for k, pred in votes_for_every_k(labels[tr][idx], ks, len(classes)).items():
-            errors[k].append(float(100 * np.mean(pred != labels[va])))
+            errors[k].append(metrics.error_pct(labels[va], pred))
         if on_fold:
             on_fold(i + 1, folds)
     return {k: float(np.mean(v)) for k, v in errors.items()}

@@ -25,6 +25,7 @@ from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_random_state
 
 from mnistlab.models import metrics
+from mnistlab.models.stopping import ShouldStop, Stopped, never, stoppable
 
 
 @dataclass
@@ -97,15 +98,27 @@ def fit_by_epoch(
     y: np.ndarray,
     log: EpochLog | None = None,
     on_epoch: Callable[[int, EpochLog], None] | None = None,
-    should_stop: Callable[[], bool] = lambda: False,
+    should_stop: ShouldStop = never,
+    max_epochs: int | None = None,
+    classes: np.ndarray | None = None,
 ) -> EpochLog:
+    """Epochs until MLPClassifier's own stopping rule, ``model.max_iter`` epochs in all (a ``log`` from
+    an earlier call continues it), at most ``max_epochs`` in this call. A Stop is seen at every
+    minibatch; an epoch stopped midway keeps its updates so far, unlogged."""
     log = log or EpochLog()
-    classes = np.unique(y)
-    while len(log.losses) < model.max_iter:
+    classes = np.unique(y) if classes is None else classes
+    for _ in range(model.max_iter if max_epochs is None else max_epochs):
+        if len(log.losses) >= model.max_iter:
+            break
         if should_stop():
             log.stopped = True
             break
-        train_one_epoch(model, X, y, log, classes)
+        try:
+            with stoppable(model, should_stop):
+                train_one_epoch(model, X, y, log, classes)
+        except Stopped:
+            log.stopped = True
+            break
         if on_epoch:
             on_epoch(len(log.losses), log)
         if has_converged(log.losses, model):

@@ -115,12 +115,12 @@ def cmd_info(args) -> int:
 
 
 def cmd_reproduce(args) -> int:
-    from mnistlab.tools import reproduce
+    from mnistlab.course import reproduction
 
-    parts = list(reproduce.PARTS) if args.part == "all" else [args.part]
+    parts = list(reproduction.PARTS) if args.part == "all" else [args.part]
     result, placement = run_job(args, "reproduce", {"parts": parts})
     out = cast(dict, result)  # the reproduce job's result: its numbers by name
-    reproduce.save(out, datasets.cache_dir() / "reproduce.json")  # the results page shows it
+    reproduction.save(out)  # the results page shows it
     emit(out | placement, args.json)
     return 0
 
@@ -239,7 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("fetch", cmd_fetch, "download (or find) the data and cache it")
     command("info", cmd_info, "sizes, digests and the notebook's splits")
-    from mnistlab.tools.reproduce import PARTS
+    from mnistlab.course.reproduction import PARTS
 
     command("reproduce", cmd_reproduce, "recompute the notebook's results with its grids").add_argument(
         "--part", choices=["all", *PARTS], default="all"

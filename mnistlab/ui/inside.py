@@ -140,7 +140,7 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
         key=keys.widget(keys.INSIDE, "why-method"),
     )
     model = networks[label]
-    proba = inference.predict_proba(model, x.reshape(1, 784))[0]
+    proba = inference.predict_one(model, x.reshape(1, 784)).proba
     top = np.argsort(-proba)[:2]
     explain = introspect.saliency if method == "gradient" else introspect.occlusion
     maps = {f"for {names[c]} ({100 * proba[c]:.0f} %)": explain(model, x, int(c)) for c in top}

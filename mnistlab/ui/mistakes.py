@@ -24,7 +24,8 @@ def _default_proba(dataset: str) -> np.ndarray:
 @st.cache_data(max_entries=2, show_spinner=f"Classifying the 10,000 test images with {KNN_K}-NN...")
 def _knn_proba(dataset: str) -> np.ndarray:
     s = recipe.ten_classes(dataset)
-    return knn.ExactKNN(KNN_K).fit(s.X_train[:KNN_TRAIN], s.y_train[:KNN_TRAIN]).predict_proba(s.X_test)
+    model = knn.ExactKNN(KNN_K).fit(s.X_train[:KNN_TRAIN], s.y_train[:KNN_TRAIN])
+    return diagnostics.test_proba(model, s.X_test)
 
 
 def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
@@ -41,7 +42,7 @@ def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
             out[
                 f"ten-classes page: MLP (200, 100) on {done['n_train']:,} images, "
                 + widgets.counted(len(done["log"].losses), "epoch")
-            ] = lambda m=done["model"]: m.predict_proba(X_test)
+            ] = lambda m=done["model"]: diagnostics.test_proba(m, X_test)
     out[f"{KNN_K}-NN on {KNN_TRAIN:,} training images (vote shares)"] = lambda: _knn_proba(dataset)
     return out
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mnistlab.data import datasets, problems
+from mnistlab.data import datasets, loaders, problems
 from mnistlab.data.problems import Split
-from mnistlab.jobs import kinds
 
 
 def _read_only(split: Split) -> Split:
@@ -19,12 +18,12 @@ def _read_only(split: Split) -> Split:
     return split
 
 
-# The dataset, the scaled ten-class split and the training tensors come from the job workers' own
-# per-process loaders: a training job in this process then uses the same arrays as the pages, not a
+# The dataset, the scaled ten-class split and the training tensors come from the per-process
+# loaders the jobs use too: a training job in this process then uses the same arrays as the pages, not a
 # second copy of each (about 450 MB).
 @st.cache_resource(show_spinner="Loading the dataset...")
 def dataset(name: str) -> datasets.Dataset:
-    return kinds.dataset(name)
+    return loaders.dataset(name)
 
 
 @st.cache_resource(show_spinner="Splitting 60,000 / 10,000 as the notebook does...")
@@ -34,7 +33,7 @@ def split(name: str) -> Split:
 
 @st.cache_resource(show_spinner="Scaling the 60,000 training images (float32)...")
 def ten_classes(name: str) -> Split:
-    return _read_only(kinds.ten_classes(name))
+    return _read_only(loaders.ten_classes(name))
 
 
 @st.cache_resource(max_entries=4, show_spinner="Scaling the binary problem (784 pixels)...")
@@ -55,4 +54,4 @@ def scaler(name: str):
 @st.cache_resource(max_entries=4, show_spinner="Moving the data to the training device...")
 def tensors(name: str, device: str) -> problems.TensorData:
     """The scaled split as tensors on ``device``, shared read-only by every training on this server."""
-    return kinds.full_tensors(name, device)
+    return loaders.full_tensors(name, device)

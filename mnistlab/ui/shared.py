@@ -139,9 +139,9 @@ def neighbour_index(name: str) -> knn.ExactKNN:
 
 @st.cache_data(max_entries=2, show_spinner=False)
 def reproduce_binary2d(name: str) -> dict:
-    from mnistlab.tools import reproduce
+    from mnistlab.course import reproduction
 
-    return reproduce.part_binary2d(recipe.dataset(name))
+    return reproduction.part_binary2d(recipe.dataset(name))
 
 
 @st.cache_data(max_entries=2, show_spinner="Timing 1-NN on all 60,000 training images...")

@@ -1,36 +1,15 @@
-"""Recompute the notebook's results with its grids: ``python -m mnistlab reproduce``."""
+"""The notebook's results recomputed with its grids, part by part (``python -m mnistlab reproduce``,
+the results page and the ``reproduce`` job all call ``reproduce``), and where the CLI keeps them."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
 
+from mnistlab.course.notebook import NOTEBOOK_PRINTED
 from mnistlab.data import datasets, problems
 from mnistlab.data.sources import Progress, quiet
 from mnistlab.models import classic
-
-# What the notebook printed, where it printed anything (others were withheld).
-NOTEBOOK_PRINTED = {
-    "binary2d.logreg.test_error_pct": 26.610919822921787,
-    "binary2d.logreg.nll": 1054.1279337524088,
-}
-
-# Why a printed number and ours differ, for the student beside the numbers. Checked by computing it:
-# PCA(2) of the 7-vs-9 training images with svd_solver "full", "arpack", "covariance_eigh" and
-# "randomized" (seeds 0-3), then the same logistic regression, gives 540 errors of 2,033 test images
-# (26.5617 %) and a summed NLL of 1054.1229 (1054.1228 with seed 1) every time. The notebook's 26.6109 %
-# is 541 of 2,033.
-_PCA_SOLVER = (
-    "The notebook's PCA(2) ran with scikit-learn's old 'auto' solver, which on data this size "
-    "picked the randomised solver, unseeded; every solver here (exact, ARPACK, covariance, "
-    "randomised with seeds 0-3) gives the same 540 errors, so the two components the notebook drew "
-    "differed very slightly from the exact ones, enough to move one test image across the boundary."
-)
-NOTEBOOK_DIFFERENCES = {
-    "binary2d.logreg.test_error_pct": _PCA_SOLVER,
-    "binary2d.logreg.nll": "Summed over 2,033 test images, 0.005 apart (0.0005 %): the same slightly "
-    "different components as the error rate; the same estimator settings otherwise.",
-}
 
 
 def binary_2d_problem(ds: datasets.Dataset, pair=problems.DEFAULT_PAIR) -> problems.Split:
@@ -119,6 +98,7 @@ def part_benchmarks(ds: datasets.Dataset, progress: Progress = quiet) -> dict:
     )
     progress("binary784.knn: 5-fold CV over K", None)
     curve = knn.cv_curve(b784.X_train, b784.y_train, classic.KNN_KS)
+    assert curve is not None  # nothing stops it
     best_k = min(curve, key=lambda k: (curve[k], k))
     pred = knn.ExactKNN(best_k).fit(b784.X_train, b784.y_train).predict(b784.X_test)
     out |= {
@@ -153,17 +133,30 @@ def part_benchmarks(ds: datasets.Dataset, progress: Progress = quiet) -> dict:
 PARTS["benchmarks"] = part_benchmarks
 
 
-def save(results: dict, path) -> None:
+def saved_path():
+    """Where ``python -m mnistlab reproduce`` keeps its numbers, and the results page finds them."""
+    return datasets.cache_dir() / "reproduce.json"
+
+
+def load_saved(path=None) -> dict:
+    """What earlier reproductions saved; empty when none did (or the file is unreadable)."""
+    import json
+    from pathlib import Path
+
+    path = Path(path or saved_path())
+    try:
+        return json.loads(path.read_text()) if path.exists() else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def save(results: dict, path=None) -> None:
     """Merge into what earlier runs saved (parts run separately add up)."""
     import json
     from pathlib import Path
 
-    path = Path(path)
-    try:
-        merged = json.loads(path.read_text()) if path.exists() else {}
-    except (OSError, ValueError):
-        merged = {}
-    merged |= results
+    path = Path(path or saved_path())
+    merged = load_saved(path) | results
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(merged, indent=1, sort_keys=True))
