@@ -34,10 +34,12 @@ class ResultRow:
     test_nll: float | None = None  # summed over the test set; None where it is undefined (k-NN)
     fit_s: float | None = None
     device: str = "cpu"
+    dataset: str = "mnist"
 
     def identity(self) -> tuple:
-        """The same model with the same settings is one row, however often a knob returns to it."""
-        return (self.page, self.model, self.parameters, self.n_train, self.device)
+        """The same model with the same settings on the same data is one row, however often a knob
+        returns to it."""
+        return (self.dataset, self.page, self.model, self.parameters, self.n_train, self.device)
 
     def as_table_row(self) -> dict:
         def num(value, digits):

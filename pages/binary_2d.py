@@ -3,7 +3,7 @@
 import numpy as np
 import streamlit as st
 
-from mnistlab import results
+from mnistlab import navigation, records
 from mnistlab.models import classic
 from mnistlab.ui import charts, recipe, results_log, shared, sidebar, stepwise, url_state, validation, widgets
 from mnistlab.views import captions, figures
@@ -64,8 +64,9 @@ def playground() -> None:
     )
     c.metric("Train error", f"{scores.train_error_pct:.2f} %", help=f"{scores.n_train:,} training images")
     results_log.record(
-        results.ResultRow(
-            page="Binary 2-D",
+        records.RunRecord(
+            page=navigation.BINARY_2D.path,
+            dataset=settings.dataset,
             model=choice.describe(),
             features=f"2 PCA components, {pair_names[0]} vs {pair_names[1]}",
             parameters=choice.describe().split(", ", 1)[-1],
@@ -73,6 +74,8 @@ def playground() -> None:
             test_error_pct=scores.test_error_pct,
             test_nll=scores.test_nll,
             fit_s=scores.fit_s,
+            pair=pair,
+            config=choice,
         )
     )
     fig = shared.playground_figure(settings.dataset, pair, choice, shown, max_points, settings.presenter)

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import streamlit as st
 
-from mnistlab import results
+from mnistlab import navigation, records
 from mnistlab.models import classic
 from mnistlab.ui import charts, jobs, recipe, results_log, shared, sidebar, validation, widgets
 from mnistlab.views import figures
@@ -45,8 +45,9 @@ rows = []
 def add_row(family: str, res: classic.GridResult, scores: classic.Scores) -> None:
     params = tuple(sorted(res.best_params.items()))
     results_log.record(
-        results.ResultRow(
-            page="Binary, 784 pixels",
+        records.RunRecord(
+            page=navigation.BINARY_784.path,
+            dataset=settings.dataset,
             model=family,
             features=f"784 pixels, classes {pair[0]} vs {pair[1]}",
             parameters=validation.describe(params),
@@ -54,6 +55,7 @@ def add_row(family: str, res: classic.GridResult, scores: classic.Scores) -> Non
             test_error_pct=scores.test_error_pct,
             test_nll=scores.test_nll,
             fit_s=scores.fit_s,
+            pair=pair,
         )
     )
     rows.append(

@@ -28,7 +28,7 @@ keep = {identity.TOKEN_PARAM: student.token} if student else None
 def live_board() -> None:
     try:
         best = store.best_per_task(settings.dataset)
-        spread = {task: store.task_results(task, settings.dataset) for task in TASKS}
+        spread = {task: store.best_of_each_student(task, settings.dataset) for task in TASKS}
         open_ = store.submissions_open()
     except StoreUnavailable as exc:
         st.warning(f"{exc} The board shows again when it is back.")

@@ -14,10 +14,9 @@ from mnistlab.ui import (
     drawing,
     inside,
     keys,
+    networks,
     provision,
     recipe,
-    runs,
-    saved_runs,
     shared,
     sidebar,
 )
@@ -95,7 +94,7 @@ def lab() -> None:
     if default_ready:
         default, default_error = shared.default_model(settings.dataset)
         models[f"default MLP ({default_error:.2f} % test error)"] = inference.predict_one(default, x)
-    for label, (model, _) in (runs.lab_state().models | saved_runs.torch_models()).items():
+    for label, (model, _) in networks.session_networks(settings.dataset).items():
         models[label] = inference.predict_one(model, x)
     index = shared.neighbour_index(settings.dataset)
     distances, neighbours = index.kneighbors(x, 10)

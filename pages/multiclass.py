@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mnistlab import results
+from mnistlab import navigation, records
 from mnistlab.models import knn, metrics
 from mnistlab.ui import charts, recipe, results_log, shared, sidebar, ten_classes, url_state, widgets
 from mnistlab.views import figures, mosaics
@@ -53,8 +53,9 @@ st.markdown(
     f"Test error {metrics.error_pct(data.y_test, pred):.2f} % with {n_conf:,} training images, K={k_conf}."
 )
 results_log.record(
-    results.ResultRow(
-        page="Ten classes",
+    records.RunRecord(
+        page=navigation.MULTICLASS.path,
+        dataset=settings.dataset,
         model=f"{k_conf}-NN (mnistlab)",
         features="784 pixels",
         parameters=f"K={k_conf}",

@@ -22,7 +22,7 @@ resume = st.toggle(
 seen = inside.input_controls()
 runs.train_panel(lab, config, settings.dataset, resume, seen)
 
-runs.show_table(lab)
-runs_compared.compare(lab)
+runs.show_table()
+runs_compared.compare()
 runs.weights_panel(lab, config, settings.dataset)
 runs.autograd_panel(settings.dataset)

@@ -58,3 +58,25 @@ def test_clearing_the_board_needs_the_teacher_token(store):
     app.text_input(key="teacher-token").set_value(TEACHER).run()
     app.button(key="clear-board").click().run()
     assert not app.exception and store.best_per_task() == []
+
+
+def test_the_spread_shows_each_student_once_not_every_stop_of_a_slider(store):
+    """Three arrow presses on C were stored as three runs; the class's spread counts students."""
+    import json
+
+    ada = new_token()
+    for error in (31.62, 27.0, 26.5):  # C = 3.162, 10, 31.62 as the slider passed them
+        run = NewRun(
+            page="binary_2d",
+            task="binary_2d",
+            model="logistic regression",
+            settings={},
+            metrics={"test_error_pct": error},
+        )
+        store.save_run(ada, "Ada", run)
+    save(store, "Bob", "binary_2d", 28.0)
+    app = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not app.exception
+    spec = json.loads(app.get("plotly_chart")[0].proto.spec)
+    points = sorted(y for trace in spec["data"] for y in trace["y"])
+    assert points == [26.5, 28.0]  # Ada's best and Bob's, once each

@@ -157,3 +157,33 @@ def test_step_by_step_play_is_a_switch_that_trains_until_switched_off(app):
     app.button(key="stepwise-reset").click().run()
     assert trained().startswith("0 /") and app.toggle(key="stepwise-playing").value is False
     assert not app.exception
+
+
+def why_networks_script():
+    from mnistlab.ui import inside, recipe
+
+    x = recipe.ten_classes("mnist").X_test[0]
+    inside.why_this_answer("mnist", x, recipe.split("mnist").X_test[0].reshape(28, 28).astype(float))
+
+
+def test_why_this_answer_offers_the_student_s_saved_network(mnist, tmp_path, monkeypatch):
+    """A saved fast CNN is among the drawing page's predictions: the student can explain it too."""
+    from mnistlab.models import nets
+    from mnistlab.store import NewRun, RunStore, new_token
+
+    url = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    monkeypatch.setenv("MNISTLAB_DATABASE_URL", url)
+    token = new_token()
+    store = RunStore(url)
+    store.set_name(token, "Ada")
+    run = NewRun(
+        page="training", task="ten_classes", model="run 1: fast", settings={}, metrics={"test_error_pct": 0.9}
+    )
+    run_id = store.save_run(token, "Ada", run, weights=nets.build("fast")).run_id
+    store.close()
+    at = AppTest.from_function(why_networks_script, default_timeout=TIMEOUT)
+    at.query_params["me"] = token
+    at.run()
+    assert not at.exception
+    offered = at.selectbox(key="inside-why-model").options
+    assert any(o.startswith(f"saved run {run_id}: ") for o in offered), offered

@@ -116,3 +116,41 @@ def test_a_row_is_identified_by_its_setting_not_its_scores():
         ).as_table_row()["test NLL (sum)"]
         is None
     )
+
+
+def test_a_record_s_identity_includes_the_dataset():
+    """The same setting on MNIST then Fashion-MNIST is two results, each stored."""
+    from mnistlab.records import RunRecord
+
+    mnist = RunRecord(
+        page="binary_2d",
+        dataset="mnist",
+        model="m",
+        features="f",
+        parameters="C=1",
+        n_train=10,
+        test_error_pct=1.0,
+    )
+    fashion = RunRecord(
+        page="binary_2d",
+        dataset="fashion",
+        model="m",
+        features="f",
+        parameters="C=1",
+        n_train=10,
+        test_error_pct=1.0,
+    )
+    assert mnist.identity() != fashion.identity()
+    assert mnist.result_row().identity() != fashion.result_row().identity()
+    assert mnist.result_row().page == "Binary 2-D"  # the page's name from the one page registry
+
+
+def test_a_training_is_named_by_its_network_not_by_a_session_s_run_number():
+    from mnistlab.models import nets, training
+    from mnistlab.ui import runs
+
+    result = training.TrainResult(nets.build("fast"), training.TrainConfig(model="fast", epochs=1))
+    result.history.append(training.EpochMetrics(1, 0.1, 1.0, 0.1, 0.9, 1.0, 1000.0, 0.01))
+    record = runs.run_record(result, "finished", "mnist", run=1)
+    assert record.model == "Fast CNN"
+    assert record.board_task == "ten_classes" and record.run == 1 and record.network is not None

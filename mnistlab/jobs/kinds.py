@@ -18,13 +18,13 @@ from mnistlab.models import classic, devices, knn, mlp_epochs, training, weights
 
 
 def train_resource(params: dict) -> str:
-    return "gpu" if params["config"].get("device", "cpu") == "cuda" else "cpu"
+    return "gpu" if training.as_config(params["config"]).device == "cuda" else "cpu"
 
 
 def train_work(params: dict, report: Report, should_stop: ShouldStop) -> training.TrainResult:
-    """params: config (TrainConfig fields), dataset, n_train / n_test (first images only),
+    """params: config (a TrainConfig, or its fields), dataset, n_train / n_test (first images only),
     weights (bytes from ``weights.weights_bytes``, to continue), loss_every (batches)."""
-    config = training.TrainConfig(**params["config"])
+    config = training.as_config(params["config"])
     device = devices.resolve_device(config.device)
     report(Event(PLACEMENT, values={"device": devices.device_name(device)}))
     name, n_train, n_test = params.get("dataset", "mnist"), params.get("n_train"), params.get("n_test")

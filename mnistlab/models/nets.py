@@ -104,3 +104,8 @@ def fast_cnn(widths: tuple[int, int, int], head: int = FAST_HEAD) -> nn.Module:
         layers += [nn.Linear(features, head, bias=False), nn.BatchNorm1d(head), nn.ReLU()]
         features = head
     return nn.Sequential(*layers, nn.Linear(features, 10))
+
+
+def short_name(name: str) -> str:
+    """What the class calls the network: "Fast CNN", "MLP 784-200-100-10" (``MODELS`` up to its detail)."""
+    return MODELS[name].split(":")[0].split(",")[0]

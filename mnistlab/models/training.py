@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
@@ -300,5 +300,6 @@ def train(
     return result
 
 
-def config_dict(config: TrainConfig) -> dict:
-    return asdict(config)
+def as_config(value: TrainConfig | dict) -> TrainConfig:
+    """A training's settings: the dataclass as it is, or its fields (a JSON file, a benchmark's table)."""
+    return value if isinstance(value, TrainConfig) else TrainConfig(**value)

@@ -23,9 +23,12 @@ class WeightsError(ValueError):
 DEFAULT_CONFIG = training.TrainConfig(model="mlp", optimizer="adam", lr=1e-3, batch_size=128, epochs=10)
 
 
-def weights_bytes(model: nn.Module) -> bytes:
+def weights_bytes(model: nn.Module | dict) -> bytes:
+    """``torch.save`` of a network's state dict (or of a state dict), on the CPU: the one format of
+    downloads, uploads, continued trainings and the run store."""
+    state = model.state_dict() if isinstance(model, nn.Module) else model
     buffer = io.BytesIO()
-    torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, buffer)
+    torch.save({k: v.detach().cpu() for k, v in state.items()}, buffer)
     return buffer.getvalue()
 
 

@@ -6,6 +6,7 @@ Every ``--json`` command prints exactly one JSON object on stdout, last; progres
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from typing import cast
@@ -163,14 +164,14 @@ def cmd_train(args) -> int:
         if v is not None
     }
     config = training.TrainConfig(model=args.model, device=args.device, seed=args.seed, **preset)
-    job_result, placement = run_job(args, "train", {"config": training.config_dict(config)})
+    job_result, placement = run_job(args, "train", {"config": config})
     result = cast(training.TrainResult, job_result)  # what the train job returns
     final = result.final
     if final is None:  # no history
         print("error: stopped before the first epoch ended", file=sys.stderr)
         return 1
     out = placement | {
-        "config": training.config_dict(config),
+        "config": dataclasses.asdict(config),
         "epochs": [vars(m) for m in result.history],
         "final.test_error_pct": final.val_error_pct,
         "final.test_loss": final.val_loss,

@@ -10,7 +10,8 @@ import streamlit as st
 from torch import nn
 
 from mnistlab.models import attacks
-from mnistlab.ui import charts, inside, keys, recipe
+from mnistlab.ui import charts, keys, recipe
+from mnistlab.ui.networks import with_default as offered_networks
 from mnistlab.views import html, robustness
 
 ATTACK = "attack"  # this section's knobs: attack-model, attack-method, attack-target, attack-on
@@ -63,7 +64,7 @@ def make_it_wrong(dataset: str, image28: np.ndarray) -> None:
         )
         return
     names = recipe.dataset(dataset).class_names
-    networks = inside._networks(dataset)
+    networks = offered_networks(dataset)
     choice = attack_controls(list(networks), names)
     model = attacks.PixelModel(networks[choice.model], recipe.scaler(dataset)).eval()
     pixels = np.asarray(image28, dtype=np.float32).reshape(784) / 255
@@ -109,7 +110,7 @@ def make_it_wrong(dataset: str, image28: np.ndarray) -> None:
 def accuracy_vs_eps(dataset: str) -> None:
     """Test accuracy under FGSM at epsilon 0-0.3 for the session's networks, on the first test images."""
     st.subheader("Accuracy against epsilon")
-    networks = inside._networks(dataset)
+    networks = offered_networks(dataset)
     picked = st.multiselect(
         "Networks", list(networks), default=list(networks)[:1], key=keys.widget(CURVE, "models")
     )

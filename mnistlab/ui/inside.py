@@ -10,8 +10,8 @@ import numpy as np
 import streamlit as st
 from torch import nn
 
-from mnistlab.models import inference, introspect, weights
-from mnistlab.ui import charts, keys, recipe, runs, shared
+from mnistlab.models import inference, introspect
+from mnistlab.ui import charts, keys, networks, recipe, shared
 from mnistlab.views import html, learning, mosaics
 
 MAPS_PER_BLOCK = 16
@@ -112,25 +112,17 @@ def _default_embedding(dataset: str):
     return introspect.hidden_embedding(model, recipe.ten_classes(dataset).X_test)
 
 
-def _networks(dataset: str) -> dict[str, nn.Module]:
-    found = {label: model for label, (model, _) in runs.lab_state().models.items()}
-    if not weights.default_model_path(dataset).exists():  # still training (provision.py)
-        return found
-    default, error = shared.default_model(dataset)
-    return {f"default MLP ({error:.2f} % test error)": default, **found}
-
-
 def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
     """Saliency of the drawing for the top two classes, and the drawing on the hidden-layer map."""
     st.session_state[keys.DRAWN_INPUT] = np.asarray(x, dtype=np.float32).reshape(784)
     names = recipe.dataset(dataset).class_names
     st.subheader("Why this answer")
-    networks = _networks(dataset)
-    if not networks:
+    offered = networks.with_default(dataset)
+    if not offered:
         st.caption("No network yet: the default MLP is still training. Train one on the training page.")
         return
     left, right = st.columns(2)
-    label = left.selectbox("Network", list(networks), key=keys.widget(keys.INSIDE, "why-model"))
+    label = left.selectbox("Network", list(offered), key=keys.widget(keys.INSIDE, "why-model"))
     spell = {"gradient": "input x gradient", "occlusion": "occlusion (4x4 patches)"}
     method = right.radio(
         "Evidence",
@@ -139,7 +131,7 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
         format_func=spell.get,
         key=keys.widget(keys.INSIDE, "why-method"),
     )
-    model = networks[label]
+    model = offered[label]
     proba = inference.predict_one(model, x.reshape(1, 784)).proba
     top = np.argsort(-proba)[:2]
     explain = introspect.saliency if method == "gradient" else introspect.occlusion

@@ -42,4 +42,4 @@ MISTAKES = "mistakes"  # the mistakes page's knobs: mistakes-model, mistakes-oth
 MISTAKES_PROBA = "mistakes-proba"  # per session: model label -> its test probabilities
 STEPWISE = "stepwise"  # the 2-D step-by-step knobs: stepwise-family, stepwise-epoch, ...
 STEPWISE_RUN = "stepwise-run"  # per session: the 2-D model in training and whether it plays
-RUN_HISTORIES = "run-histories"  # per session: run number -> its epoch metrics (runs compared)
+UPLOADED_NETWORKS = "uploaded-networks"  # per session: label -> (network, test error %) uploaded as weights

@@ -8,8 +8,9 @@ from collections.abc import Callable
 import numpy as np
 import streamlit as st
 
+from mnistlab import navigation
 from mnistlab.models import diagnostics, knn, metrics, weights
-from mnistlab.ui import charts, jobs, keys, recipe, runs, shared, widgets
+from mnistlab.ui import charts, keys, networks, recipe, results_log, shared
 from mnistlab.views import figures, learning, mosaics
 
 KNN_TRAIN, KNN_K = 10000, 5
@@ -34,15 +35,13 @@ def candidates(dataset: str) -> dict[str, Callable[[], np.ndarray]]:
     out: dict[str, Callable[[], np.ndarray]] = {}
     if weights.default_model_path(dataset).exists():  # else it is still training (provision.py)
         out["default MLP (drawing page)"] = lambda: _default_proba(dataset)
-    for label, (model, _) in runs.lab_state().models.items():
+    for label, (model, _) in networks.session_networks(dataset).items():
         out[f"training page: {label}"] = lambda m=model: diagnostics.test_proba(m, X_test)
-    for job in jobs.finished("mlp-run"):  # the ten-classes page's MLPs, trained epoch by epoch
-        done = job.result()
-        if job.params.get("dataset") == dataset:
-            out[
-                f"ten-classes page: MLP (200, 100) on {done['n_train']:,} images, "
-                + widgets.counted(len(done["log"].losses), "epoch")
-            ] = lambda m=done["model"]: diagnostics.test_proba(m, X_test)
+    for r in results_log.records(navigation.MULTICLASS.path, dataset):  # the MLPs trained epoch by epoch
+        if r.fitted is not None:
+            out[f"ten-classes page: {r.model} on {r.n_train:,} images, {r.parameters.split(',')[0]}"] = (
+                lambda m=r.fitted: diagnostics.test_proba(m, X_test)
+            )
     out[f"{KNN_K}-NN on {KNN_TRAIN:,} training images (vote shares)"] = lambda: _knn_proba(dataset)
     return out
 

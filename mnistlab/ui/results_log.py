@@ -1,13 +1,14 @@
-"""Every model fitted or trained by this student, from any page: kept in the session for the Results
-page and, once the student has a name, in the run store (so a reload, a closed tab or a replica that
+"""Every model fitted or trained by this student, from any page, as one ``RunRecord`` each: recorded
+here once, to the session (for the Results page, the training page's table and the models other pages
+offer) and, once the student has a name, to the run store (so a reload, a closed tab or a replica that
 dies loses nothing, and the class board can show it)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import streamlit as st
 
+from mnistlab import navigation
+from mnistlab.records import RunRecord
 from mnistlab.results import ResultRow
 from mnistlab.store import NewRun, Run, StoreUnavailable
 from mnistlab.ui import identity, keys
@@ -16,52 +17,52 @@ from mnistlab.ui import identity, keys
 # sideways (the downloads keep them all).
 PRESENTER_COLUMNS = ("pinned", "page", "model", "training size", "test error (%)")
 
-# The Results table's page titles -> (the page's URL path, the class board's task).
-PAGES = {
-    "Binary 2-D": ("binary_2d", "binary_2d"),
-    "Binary, 784 pixels": ("binary_784", "binary_784"),
-    "Ten classes": ("multiclass", "ten_classes"),
-    "Train with PyTorch": ("training", "ten_classes"),
-}
 
-
-def record(
-    row: ResultRow, *, curves: dict | None = None, weights: Any = None, task: str | None = None
-) -> None:
+def record(run: RunRecord) -> None:
     """Add (or refresh) one result; the same model with the same settings appears once, and is stored once."""
     log = st.session_state.setdefault(keys.RESULTS_LOG, {})
-    new = log.pop(row.identity(), None) is None  # re-inserted: as recent as its latest fit
-    log[row.identity()] = row
+    new = log.pop(run.identity(), None) is None  # re-inserted: as recent as its latest fit
+    log[run.identity()] = run
     if new:
-        _store(row, curves, weights, task)
+        _store(run)
 
 
-def _store(row: ResultRow, curves: dict | None, weights: Any, task: str | None) -> None:
+def records(page: str | None = None, dataset: str | None = None) -> list[RunRecord]:
+    """This session's records, oldest first, of one page and one dataset where given."""
+    kept = st.session_state.get(keys.RESULTS_LOG, {}).values()
+    return [r for r in kept if (page is None or r.page == page) and (dataset is None or r.dataset == dataset)]
+
+
+def _store(run: RunRecord) -> None:
     store = identity.shared_store()
     student = identity.current_student(store)
-    if store is None or student is None or row.page not in PAGES:
+    task = run.board_task
+    if store is None or student is None or task is None:
         return
-    page, default_task = PAGES[row.page]
     settings = {k: v for k, v in st.query_params.to_dict().items() if k != identity.TOKEN_PARAM}
-    run = NewRun(
-        page=page,
-        task=task or default_task,
-        model=row.model,
+    metrics = {
+        "test_error_pct": run.test_error_pct,
+        "test_nll": run.test_nll,
+        "n_train": run.n_train,
+        "features": run.features,
+        "parameters": run.parameters,
+    }
+    network = getattr(run.config, "model", None)
+    if run.network is not None and isinstance(network, str):
+        metrics["network"] = network  # which network the stored weights fit
+    new_run = NewRun(
+        page=run.page,
+        task=task,
+        model=run.model,
         settings=settings,
-        dataset=st.session_state.get(keys.DATASET, "mnist"),
-        metrics={
-            "test_error_pct": row.test_error_pct,
-            "test_nll": row.test_nll,
-            "n_train": row.n_train,
-            "features": row.features,
-            "parameters": row.parameters,
-        },
-        curves=curves,
-        device=row.device,
-        timings={"fit_s": row.fit_s},
+        dataset=run.dataset,
+        metrics=metrics,
+        curves=run.curves,
+        device=run.device,
+        timings={"fit_s": run.fit_s},
     )
     try:
-        saved = store.save_run(student.token, student.name, run, weights=weights)
+        saved = store.save_run(student.token, student.name, new_run, weights=run.network)
         if saved.note:
             st.toast(saved.note, icon=":material/database:")
     except StoreUnavailable as exc:
@@ -69,11 +70,11 @@ def _store(row: ResultRow, curves: dict | None, weights: Any, task: str | None) 
 
 
 def stored_row(run: Run) -> ResultRow:
-    """A stored run as a Results row (the page title from its URL path)."""
-    title = next((t for t, (path, _) in PAGES.items() if path == run.page), run.page)
+    """A stored run as a Results row (the page's name from its URL path)."""
+    page = navigation.BY_PATH.get(run.page)
     m = run.metrics
     return ResultRow(
-        page=title,
+        page=page.name if page else run.page,
         model=run.model,
         features=m.get("features", ""),
         parameters=m.get("parameters", ""),
@@ -82,6 +83,7 @@ def stored_row(run: Run) -> ResultRow:
         test_nll=m.get("test_nll"),
         fit_s=(run.timings or {}).get("fit_s"),
         device=run.device,
+        dataset=run.dataset,
     )
 
 
@@ -101,7 +103,7 @@ def stored_runs() -> list[Run]:
 def _ordered() -> tuple[list[ResultRow], set[tuple], list[Run]]:
     """This session's results, newest first, then earlier ones from the store, each once; the pinned
     identities (this session's pins and the store's); the stored runs."""
-    session = list(reversed(st.session_state.get(keys.RESULTS_LOG, {}).values()))
+    session = [r.result_row() for r in reversed(records())]
     seen = {r.identity() for r in session}
     stored = stored_runs()
     earlier = [r for r in map(stored_row, stored) if r.identity() not in seen]

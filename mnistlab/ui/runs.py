@@ -1,33 +1,30 @@
 """The training page's session: the current run, the run table, weights in and out, the autograd check.
 
-Everything here belongs to one student's session; models trained here are offered to the drawing page.
+Everything here belongs to one student's session. Each training ends as one ``RunRecord`` in the
+Results log: the run table, the runs compared and the networks other pages offer are read from there.
 """
 
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import streamlit as st
 import torch
 
-from mnistlab import results
+from mnistlab import navigation
 from mnistlab.data import problems
 from mnistlab.jobs import State
 from mnistlab.models import autograd, nets, training, weights
-from mnistlab.ui import charts, inside, jobs, keys, recipe, results_log
+from mnistlab.records import RunRecord
+from mnistlab.ui import charts, inside, jobs, keys, networks, recipe, results_log
 from mnistlab.views import figures
 
 
 @dataclass
 class LabState:
-    current: training.TrainResult | None = None
-    recorded: bool = True
-    runs: list[dict] = field(default_factory=list)
-    models: dict[str, tuple[torch.nn.Module, float]] = field(
-        default_factory=dict
-    )  # label -> (CPU model, test error)
+    current: training.TrainResult | None = None  # what the page shows and a training continues from
     loaded_file: str | None = None
     job_id: str | None = None  # the training job whose result is ``current``
 
@@ -36,62 +33,60 @@ def lab_state() -> LabState:
     return st.session_state.setdefault(keys.TRAINING_LAB, LabState())
 
 
-def record(lab: LabState, dataset: str) -> None:
-    """Add the current run to the table (once) and offer its model to the drawing page."""
-    result = lab.current
-    if result is None or lab.recorded:
-        return
-    lab.recorded = True
+def lab_records(dataset: str | None = None) -> list[RunRecord]:
+    """The training page's runs of this session, in the order they ran (the Results log keeps them)."""
+    return sorted(results_log.records(navigation.TRAINING.path, dataset), key=lambda r: r.run or 0)
+
+
+def run_record(result: training.TrainResult, status: str, dataset: str, run: int) -> RunRecord:
+    """What one training produced, as the one record every view of runs reads."""
     final, cfg = result.final, result.config
-    n = len(lab.runs) + 1
-    status = "stopped" if result.stopped else "early-stopped" if result.early_stopped else "finished"
-    lab.runs.append(
-        {
-            "run": n,
-            "dataset": dataset,
-            "model": cfg.model,
-            "optimizer": cfg.optimizer,
-            "lr": cfg.lr,
-            "batch": "full" if cfg.optimizer == "gd" else cfg.batch_size,
-            "device": cfg.device,
-            "epochs": len(result.history),
-            "status": status,
-            "time per epoch (s)": round(float(np.mean([m.epoch_s for m in result.history])), 3)
-            if final
-            else None,
-            "test error (%)": round(final.val_error_pct, 2) if final else None,
-            "test loss": round(final.val_loss, 4) if final else None,
-        }
-    )
-    features = "28x28 image" if cfg.model == "cnn" else "784 pixels"
-    results_log.record(
-        results.ResultRow(
-            page="Train with PyTorch",
-            model=f"run {n}: {cfg.model}",
-            features=features,
-            parameters=f"{cfg.optimizer} lr={cfg.lr:g}, batch {lab.runs[-1]['batch']}, "
-            f"{len(result.history)} epoch{'' if len(result.history) == 1 else 's'}",
-            n_train=problems.TRAIN_SIZE,
-            test_error_pct=final.val_error_pct if final else None,
-            test_nll=final.val_loss * problems.TEST_SIZE
-            if final
-            else None,  # mean -> summed over the test set
-            fit_s=float(np.sum([m.epoch_s for m in result.history])) if final else None,
-            device=cfg.device,
-        ),
+    history = tuple(result.history)
+    batch = "full" if cfg.optimizer == "gd" else cfg.batch_size
+    return RunRecord(
+        page=navigation.TRAINING.path,
+        dataset=dataset,
+        model=nets.short_name(cfg.model),
+        features="28x28 image" if cfg.model == "cnn" else "784 pixels",
+        parameters=f"{cfg.optimizer} lr={cfg.lr:g}, batch {batch}, "
+        f"{len(history)} epoch{'' if len(history) == 1 else 's'}",
+        n_train=problems.TRAIN_SIZE,
+        test_error_pct=final.val_error_pct if final else None,
+        test_nll=final.val_loss * problems.TEST_SIZE if final else None,  # mean -> summed over the test set
+        fit_s=float(np.sum([m.epoch_s for m in history])) if final else None,
+        device=cfg.device,
+        task="cnn" if cfg.model == "cnn" else None,
+        config=cfg,
+        status=status,
         curves={
-            "train_loss": [m.train_loss for m in result.history],
-            "val_error_pct": [m.val_error_pct for m in result.history],
-            "epoch_s": [m.epoch_s for m in result.history],
+            "train_loss": [m.train_loss for m in history],
+            "val_error_pct": [m.val_error_pct for m in history],
+            "epoch_s": [m.epoch_s for m in history],
         },
-        weights=result.model if final else None,
-        task="cnn" if cfg.model == "cnn" else "ten_classes",
+        history=history,
+        # A run stopped inside its first epoch has no score to show beside its predictions.
+        fitted=copy.deepcopy(result.model).cpu().eval() if final else None,
+        run=run,
     )
-    if final:  # a run stopped inside its first epoch has no score to show beside its predictions
-        lab.models[f"run {n}: {cfg.model}, {final.val_error_pct:.2f} % test error"] = (
-            copy.deepcopy(result.model).cpu().eval(),
-            final.val_error_pct,
-        )
+
+
+def table_row(record: RunRecord) -> dict:
+    """The training page's table row of one run."""
+    cfg, history = record.config, record.history
+    return {
+        "run": record.run,
+        "dataset": record.dataset,
+        "model": cfg.model,
+        "optimizer": cfg.optimizer,
+        "lr": cfg.lr,
+        "batch": "full" if cfg.optimizer == "gd" else cfg.batch_size,
+        "device": cfg.device,
+        "epochs": len(history),
+        "status": record.status,
+        "time per epoch (s)": round(float(np.mean([m.epoch_s for m in history])), 3) if history else None,
+        "test error (%)": round(history[-1].val_error_pct, 2) if history else None,
+        "test loss": round(history[-1].val_loss, 4) if history else None,
+    }
 
 
 def train_panel(
@@ -99,7 +94,7 @@ def train_panel(
 ) -> None:
     """Train as a job: the curves move every few batches, Stop keeps what was learnt, and the run stays
     with the session when the student visits another page meanwhile."""
-    params = {"config": training.config_dict(config), "dataset": dataset}
+    params = {"config": config, "dataset": dataset}
 
     def start_from(previous) -> dict:
         return (
@@ -120,9 +115,15 @@ def train_panel(
     if job is None and lab.current is not None:  # uploaded weights, or a run from before
         inside.show(lab.current.model, dataset, seen, len(lab.current.history))
     if job is not None and job.state.finished and job.result() is not None and lab.job_id != job.id:
-        lab.job_id, lab.current, lab.recorded = job.id, job.result(), False
-        lab.current.stopped = job.state is State.STOPPED
-        record(lab, dataset)
+        lab.job_id, lab.current = job.id, job.result()
+        results_log.record(run_record(lab.current, run_status(job), dataset, len(lab_records()) + 1))
+
+
+def run_status(job) -> str:
+    """How a training ended, from the job's own state: a Stop is the job's, early stopping the loop's."""
+    if job.state is State.STOPPED:
+        return "stopped"
+    return "early-stopped" if job.result().early_stopped else "finished"
 
 
 def snapshot_model(job) -> tuple[torch.nn.Module | None, int]:
@@ -132,10 +133,14 @@ def snapshot_model(job) -> tuple[torch.nn.Module | None, int]:
         return done.model, len(done.history)
     if job.snapshot is None:
         return None, 0
-    config = training.TrainConfig(**job.params["config"])
+    config = job_config(job)
     model = nets.build(config.model, config.dropout)
     model.load_state_dict(job.snapshot["state"])
     return model.eval(), job.snapshot["epoch"]
+
+
+def job_config(job) -> training.TrainConfig:
+    return training.as_config(job.params["config"])
 
 
 def show_job(job) -> None:
@@ -147,7 +152,7 @@ def show_job(job) -> None:
         else [training.EpochMetrics(**e.values) for e in job.events() if e.step == "epoch"]
     )
     running = [(e.values["epoch"], e.values["train_loss"]) for e in job.events() if e.step == "batch"]
-    config = training.TrainConfig(**job.params["config"])
+    config = job_config(job)
     show_progress(
         history,
         config,
@@ -212,15 +217,16 @@ def show_progress(
         st.info(note)
 
 
-def show_table(lab: LabState) -> None:
+def show_table() -> None:
     st.header("Runs in this session")
-    if not lab.runs:
+    rows = [table_row(r) for r in lab_records()]
+    if not rows:
         st.caption(
             "Each training appears here: model, optimiser, device, epochs, time per epoch, final test error."
         )
         return
-    st.table(lab.runs, hide_index=True)  # a plain HTML table: a handful of rows, readable on a projector
-    pairs = device_pairs(lab.runs)
+    st.table(rows, hide_index=True)  # a plain HTML table: a handful of rows, readable on a projector
+    pairs = device_pairs(rows)
     if pairs:
         charts.plotly(
             st,
@@ -285,8 +291,8 @@ def weights_panel(lab: LabState, config: training.TrainConfig, dataset: str) -> 
             )
             if lab.loaded_file != upload.file_id:  # once per upload, not on every rerun
                 lab.loaded_file = upload.file_id
-                lab.current, lab.recorded = training.TrainResult(model, config), True
-                lab.models[f"uploaded {config.model}, {error:.2f} % test error"] = (model.eval(), error)
+                lab.current = training.TrainResult(model, config)
+                networks.add_uploaded(config.model, model, error)
 
 
 def autograd_panel(dataset: str) -> None:

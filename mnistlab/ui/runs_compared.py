@@ -18,26 +18,15 @@ METRICS = {
 }
 
 
-def _histories(lab: runs.LabState) -> dict[int, list]:
-    """Run number -> its epochs. The run table keeps one row per run; the curves are kept here, taken
-    from the current run once it is recorded (it is the table's last row until the next run starts)."""
-    kept = st.session_state.setdefault(keys.RUN_HISTORIES, {})
-    if lab.runs and lab.recorded and lab.current is not None and lab.current.history:
-        last = lab.runs[-1]["run"]
-        if last not in kept and lab.runs[-1]["epochs"] == len(lab.current.history):
-            kept[last] = list(lab.current.history)
-    return kept
-
-
-def compare(lab: runs.LabState) -> None:
-    kept = _histories(lab)
+def compare() -> None:
+    """The runs of this session with at least one finished epoch (their records keep the epochs)."""
+    kept = {r.run: r for r in runs.lab_records() if r.history}
     if len(kept) < 2:
         return
     st.subheader("Runs compared")
-    rows = {r["run"]: r for r in lab.runs}
     label = {
-        n: f"run {n}: {r['model']} {r['optimizer']} lr={r['lr']:g} on {r['device']}"
-        for n, r in ((n, rows[n]) for n in kept)
+        n: f"run {n}: {r.config.model} {r.config.optimizer} lr={r.config.lr:g} on {r.device}"
+        for n, r in kept.items()
     }
     left, right = st.columns([3, 1])
     chosen = left.multiselect(
@@ -52,13 +41,11 @@ def compare(lab: runs.LabState) -> None:
         st.caption("Choose runs to overlay their curves.")
         return
     field = METRICS[metric]
-    by_epoch = {label[n]: ([m.epoch for m in kept[n]], [getattr(m, field) for m in kept[n]]) for n in chosen}
+    epochs = {n: kept[n].history for n in chosen}
+    by_epoch = {label[n]: ([m.epoch for m in h], [getattr(m, field) for m in h]) for n, h in epochs.items()}
     by_time = {
-        label[n]: (
-            list(itertools.accumulate(m.epoch_s for m in kept[n])),
-            [getattr(m, field) for m in kept[n]],
-        )
-        for n in chosen
+        label[n]: (list(itertools.accumulate(m.epoch_s for m in h)), [getattr(m, field) for m in h])
+        for n, h in epochs.items()
     }
     a, b = st.columns(2)
     charts.plotly(a, learning.runs_overlay_figure(by_epoch, "epoch", metric, f"{metric} by epoch"))

@@ -50,21 +50,25 @@ def manage() -> None:
             st.error(str(exc))
 
 
-def torch_models() -> dict[str, tuple[torch.nn.Module, float]]:
-    """Trained networks kept in the store, rebuilt from their weights: label -> (model, test error %)."""
+def torch_models(dataset: str | None = None) -> dict[str, tuple[torch.nn.Module, float]]:
+    """Trained networks kept in the store (of ``dataset`` where given), rebuilt from their weights:
+    label -> (model, test error %)."""
     store = identity.shared_store()
     student = identity.current_student(store)
     # Rebuilt once per session: the drawing page asks on every stroke.
     built = st.session_state.setdefault(keys.SAVED_MODELS, {})
     out = {}
     for run in results_log.stored_runs():
+        if dataset is not None and run.dataset != dataset:
+            continue
         if run.id in built:
             out.update(built[run.id])
             continue
         built[run.id] = {}
         if not run.has_weights or run.page != "training":
             continue
-        name = run.model.split(": ", 1)[-1]
+        # Which network the weights fit; runs saved before it was recorded named it in the model column.
+        name = run.metrics.get("network") or run.model.split(": ", 1)[-1]
         if name not in nets.MODELS:
             continue
         try:
@@ -74,7 +78,7 @@ def torch_models() -> dict[str, tuple[torch.nn.Module, float]]:
         except (StoreUnavailable, RuntimeError, TypeError):
             continue  # a run whose weights no longer fit the network is simply not offered
         built[run.id] = {
-            f"saved run {run.id}: {name}, {run.test_error_pct:.2f} % test error": (
+            f"saved run {run.id}: {run.model}, {run.test_error_pct:.2f} % test error": (
                 model.eval(),
                 run.test_error_pct,
             )

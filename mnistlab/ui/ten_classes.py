@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mnistlab import results
+from mnistlab import navigation, records, results
 from mnistlab.jobs import Job
 from mnistlab.models import knn
 from mnistlab.ui import charts, jobs, results_log, shared, widgets
@@ -63,8 +63,9 @@ def mlp_against_1nn(dataset: str, n_train: int) -> None:
     epochs = widgets.counted(len(log.losses), "epoch")
     nn1 = shared.knn_1nn_point(dataset)
     results_log.record(
-        results.ResultRow(
-            page="Ten classes",
+        records.RunRecord(
+            page=navigation.MULTICLASS.path,
+            dataset=dataset,
             model="MLP (200, 100) relu",
             features="784 pixels",
             parameters=f"{epochs}, Adam",
@@ -72,6 +73,7 @@ def mlp_against_1nn(dataset: str, n_train: int) -> None:
             test_error_pct=scores["test_error_pct"],
             test_nll=scores["test_nll"],
             fit_s=sum(log.seconds),
+            fitted=done["model"],
         )
     )
     st.dataframe(

@@ -8,7 +8,8 @@ import streamlit as st
 import torch
 
 from mnistlab.models import calibration
-from mnistlab.ui import charts, inside, keys, recipe
+from mnistlab.ui import charts, keys, recipe
+from mnistlab.ui.networks import with_default as offered_networks
 from mnistlab.views import calibration as calibration_views
 
 TRUST = "trust"  # this section's knobs: trust-model, trust-temperature
@@ -33,7 +34,7 @@ def _test_logits(dataset: str, label: str, net: torch.nn.Module) -> np.ndarray:
 
 def trust_its_probabilities(dataset: str) -> None:
     st.subheader("Can you trust its probabilities?")
-    networks = inside._networks(dataset)
+    networks = offered_networks(dataset)
     left, right = st.columns([2, 1])
     label = left.selectbox("Network", list(networks), key=keys.widget(TRUST, "model"))
     temperature = right.slider(

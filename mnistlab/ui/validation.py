@@ -8,7 +8,7 @@ import numpy as np
 import streamlit as st
 from sklearn.model_selection import ParameterGrid
 
-from mnistlab import results
+from mnistlab import navigation, records
 from mnistlab.jobs import Job
 from mnistlab.models import classic
 from mnistlab.ui import jobs, results_log, shared, widgets
@@ -109,8 +109,9 @@ def comparison_rows(
         choice = classic.ModelChoice.from_grid_params(family, result.best_params)
         scores = shared.playground(name, pair, choice, figures.MAP_RESOLUTION)[1]
         results_log.record(
-            results.ResultRow(
-                page="Binary 2-D",
+            records.RunRecord(
+                page=navigation.BINARY_2D.path,
+                dataset=name,
                 model=choice.describe(),
                 features=f"2 PCA components, classes {pair[0]} vs {pair[1]}",
                 parameters=f"CV-selected: {choice.describe().split(', ', 1)[-1]}",
@@ -118,6 +119,8 @@ def comparison_rows(
                 test_error_pct=scores.test_error_pct,
                 test_nll=scores.test_nll,
                 fit_s=scores.fit_s,
+                pair=pair,
+                config=choice,
             )
         )
         rows.append(

@@ -55,7 +55,7 @@ def best_table_html(
 
 
 def spread_figure(results: Mapping[str, Sequence[BoardEntry]], height: int = 420) -> go.Figure:
-    """Every visible result per task as a dot (test error); the best of each task highlighted."""
+    """Each student's best result per task as a dot (test error); the best of each task highlighted."""
     fig = go.Figure()
     for i, (task, entries) in enumerate(results.items()):
         if not entries:
