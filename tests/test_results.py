@@ -120,6 +120,8 @@ def test_a_row_is_identified_by_its_setting_not_its_scores():
 
 def test_a_record_s_identity_includes_the_dataset():
     """The same setting on MNIST then Fashion-MNIST is two results, each stored."""
+    import dataclasses
+
     from mnistlab.records import RunRecord
 
     mnist = RunRecord(
@@ -131,15 +133,7 @@ def test_a_record_s_identity_includes_the_dataset():
         n_train=10,
         test_error_pct=1.0,
     )
-    fashion = RunRecord(
-        page="binary_2d",
-        dataset="fashion",
-        model="m",
-        features="f",
-        parameters="C=1",
-        n_train=10,
-        test_error_pct=1.0,
-    )
+    fashion = dataclasses.replace(mnist, dataset="fashion")
     assert mnist.identity() != fashion.identity()
     assert mnist.result_row().identity() != fashion.result_row().identity()
     assert mnist.result_row().page == "Binary 2-D"  # the page's name from the one page registry
