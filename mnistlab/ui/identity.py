@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from mnistlab import navigation
 from mnistlab.store import BadName, NotAllowed, RunStore, StoreUnavailable, clean_name, engine, new_token
 from mnistlab.ui import keys, remember, url_state
 
@@ -107,8 +108,9 @@ def sidebar_identity() -> Student | None:
     store = shared_store()
     show_notices(store)
     student = current_student(store)
-    lab = st.session_state.get(keys.TRAINING_LAB)
-    trained = len(lab.runs) if student is None and lab is not None else 0
+    # The training page's runs in this session's run records (results_log keeps them; it imports this module).
+    kept = st.session_state.get(keys.RESULTS_LOG, {}).values()
+    trained = sum(r.page == navigation.TRAINING.path for r in kept) if student is None else 0
     with st.sidebar:
         if trained:
             st.warning(
