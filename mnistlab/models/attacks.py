@@ -9,7 +9,7 @@ a network, so the gradient is taken with respect to the pixels themselves.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import torch
@@ -214,11 +214,9 @@ def attack_config(model: str, adversarial_eps: float = 0.0, epochs: int | None =
 
     net = ATTACK_MODELS[model]
     if net == "mlp":
-        base = training.config_dict(weights.DEFAULT_CONFIG)
+        base = asdict(weights.DEFAULT_CONFIG)
     else:
-        base = (
-            training.config_dict(training.TrainConfig(model=net)) | nets.PRESET_DEFAULTS | nets.PRESETS[net]
-        )
+        base = asdict(training.TrainConfig(model=net)) | nets.PRESET_DEFAULTS | nets.PRESETS[net]
     base |= dict(model=net, seed=seed, adversarial_eps=adversarial_eps)
     if epochs is not None:
         base["epochs"] = epochs
@@ -270,7 +268,7 @@ def robustness(
     return {
         "model": model,
         "network": config.model,
-        "config": training.config_dict(config),
+        "config": asdict(config),
         "trained": trained,
         "attack": attack,
         "n_test": n,

@@ -8,7 +8,7 @@ on the test split, which is kept for the before/after numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
 from scipy.optimize import minimize_scalar
@@ -118,7 +118,7 @@ def calibration_run(
         train_part.y_test,
     )
     config = attacks.attack_config(model, epochs=epochs, seed=seed)
-    config = training.TrainConfig(**(training.config_dict(config) | {"label_smoothing": label_smoothing}))
+    config = replace(config, label_smoothing=label_smoothing)
     progress(f"Training {config.describe()} on {len(scaled.y_train):,} training images", 0.0)
     result = training.train(
         config,
@@ -138,7 +138,7 @@ def calibration_run(
     temperature = fit_temperature(held_logits, y_held)
     return {
         "model": model,
-        "config": training.config_dict(config),
+        "config": asdict(config),
         "n_train": len(scaled.y_train),
         "n_held_out": len(y_held),
         "n_test": len(split.y_test),
