@@ -1,6 +1,6 @@
 """Long work as jobs: submit a kind with small params, poll its status and progress events, stop
-it, read its result. One interface, two executors: ``LocalExecutor`` (threads in this process, the
-default) and ``RayExecutor`` (when ``MNISTLAB_RAY_ADDRESS`` is ``ray://host:10001`` or ``local``).
+it, read its result. One interface, two executors: ``LocalExecutor`` (worker processes of this
+machine, the default) and ``RayExecutor`` (when ``MNISTLAB_RAY_ADDRESS`` is ``ray://host:10001`` or ``local``).
 
     from mnistlab import jobs
     config = {"model": "linear", "epochs": 1}
@@ -36,13 +36,14 @@ _lock = threading.Lock()
 _executor: Executor | None = None
 
 
-def make_executor(address: str | None = None) -> Executor:
-    """A Ray executor for ``address`` (``ray://host:10001`` or ``local``); the local one without."""
+def make_executor(address: str | None = None, processes: bool = True) -> Executor:
+    """A Ray executor for ``address`` (``ray://host:10001`` or ``local``); the local one without
+    (its work in worker processes, or with ``processes=False`` in a thread of this process)."""
     if address:
         from mnistlab.jobs.cluster import RayExecutor
 
         return RayExecutor(address)
-    return LocalExecutor()
+    return LocalExecutor(processes=processes)
 
 
 def executor() -> Executor:
@@ -51,4 +52,6 @@ def executor() -> Executor:
     with _lock:
         if _executor is None:
             _executor = make_executor(os.environ.get("MNISTLAB_RAY_ADDRESS") or None)
+            if isinstance(_executor, LocalExecutor) and _executor.pool is not None:
+                _executor.pool.prestart(1)  # the first job does not wait for a worker's imports
         return _executor

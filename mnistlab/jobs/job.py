@@ -1,7 +1,7 @@
 """What a job is: a registered kind of work, its small params, and a handle the page polls.
 
-A kind's ``work(params, report, should_stop)`` runs where the executor puts it (a thread here,
-a Ray worker elsewhere), so params and the result must pickle and stay small: workers load the
+A kind's ``work(params, report, should_stop)`` runs where the executor puts it (a worker process
+here, a Ray worker elsewhere), so params and the result must pickle and stay small: workers load the
 digits themselves from the checked cache instead of receiving 70000x784 arrays per job.
 """
 
@@ -122,6 +122,10 @@ class Job:
             self.placement.get("device"),
             end - start,
         )
+
+    @property
+    def started_at(self) -> float | None:
+        return self._started_at
 
     def events(self, since: int = 0) -> list[Event]:
         """Events from index ``since`` on: a fragment keeps its count and asks only for the new ones."""

@@ -111,7 +111,7 @@ def cv_grid_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
 
 def knn_cv_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
     """Exercise 2.6's k-NN curve over K (all 784 pixels), ``knn.cv_curve``. params: dataset, pair,
-    n_train, ks."""
+    n_train, ks, query_block."""
     problem = loaders.binary_problem(
         params.get("dataset", "mnist"), tuple(params.get("pair", problems.DEFAULT_PAIR)), "784"
     )
@@ -122,6 +122,7 @@ def knn_cv_work(params: dict, report: Report, should_stop: ShouldStop) -> dict:
         tuple(params.get("ks", classic.KNN_KS)),
         on_fold=lambda i, folds: report(Event("fold", i / folds, f"fold {i}/{folds}", {"fold": i})),
         should_stop=should_stop,
+        query_block=params.get("query_block", knn.QUERY_BLOCK),
     )
     return {"curve": curve}
 

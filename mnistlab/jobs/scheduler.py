@@ -4,7 +4,9 @@ server while others wait."""
 
 from __future__ import annotations
 
+import heapq
 import threading
+import time
 from typing import Any
 
 from mnistlab.jobs.job import Job, JobKind, State, failure_reason
@@ -19,6 +21,8 @@ class Executor:
         self._lock = threading.RLock()
         self._queue: list[Job] = []
         self._running: list[Job] = []
+        # Seconds per unit of work (a training's epoch) of finished jobs, by profile: the wait estimate.
+        self._seconds_per_unit: dict[tuple, float] = {}
 
     # --- what subclasses provide ----------------------------------------------------------------
     def limit(self, kind: str, resource: str) -> int:
@@ -53,6 +57,74 @@ class Executor:
                 return None
             key = self._key(job)
             return 1 + sum(1 for j in self._queue[: self._queue.index(job)] if self._key(j) == key)
+
+    def cancel_session(self, session: str) -> int:
+        """Stop every running and queued job of a session that is gone (a closed tab); how many."""
+        with self._lock:
+            mine = [j for j in self._running + self._queue if j.session == session]
+        for job in mine:
+            job.stop()
+        return len(mine)
+
+    def sessions(self) -> set[str]:
+        with self._lock:
+            return {j.session for j in self._running + self._queue}
+
+    def expected_wait_s(self, job: Job) -> float | None:
+        """About how long a queued job waits for a slot: the running jobs' remaining time (from their
+        progress) and the jobs ahead of it in the queue (from finished jobs of the same profile),
+        shared among the kind's slots. None while there is nothing to estimate from."""
+        with self._lock:
+            if job not in self._queue:
+                return None
+            key = self._key(job)
+            running = [j for j in self._running if self._key(j) == key]
+            ahead = [j for j in self._queue[: self._queue.index(job)] if self._key(j) == key]
+            slots = self.limit(*key)
+            lanes = [0.0] * max(0, slots - len(running))
+            for j in running:
+                remaining = self._remaining_s(j)
+                if remaining is None:
+                    return None
+                lanes.append(remaining)
+            heapq.heapify(lanes)
+            for j in ahead:
+                duration = self._expected_s(j)
+                if duration is None:
+                    return None
+                heapq.heappush(lanes, heapq.heappop(lanes) + duration)
+            return lanes[0] if lanes else None
+
+    @staticmethod
+    def _profile(job: Job) -> tuple:
+        config = job.params.get("config") or {}
+        return (
+            job.kind.name,
+            job.params.get("dataset"),
+            job.params.get("n_train"),
+            config.get("model"),
+            config.get("batch_size"),
+        )
+
+    @staticmethod
+    def _units(job: Job) -> float:
+        return float((job.params.get("config") or {}).get("epochs", 1))
+
+    def _expected_s(self, job: Job) -> float | None:
+        per_unit = self._seconds_per_unit.get(self._profile(job))
+        return None if per_unit is None else per_unit * self._units(job)
+
+    def _remaining_s(self, job: Job) -> float | None:
+        status = job.status()
+        if status.fraction and 0.02 <= status.fraction < 1:
+            return status.elapsed_s * (1 - status.fraction) / status.fraction
+        expected = self._expected_s(job)
+        return None if expected is None else max(0.0, expected - status.elapsed_s)
+
+    def _learn(self, job: Job, state: State) -> None:
+        if state is State.DONE:
+            elapsed = time.monotonic() - (job.started_at or job.submitted_at)
+            self._seconds_per_unit[self._profile(job)] = elapsed / max(self._units(job), 1e-9)
 
     def jobs(self) -> list[Job]:
         with self._lock:
@@ -91,5 +163,6 @@ class Executor:
             state, result, reason = State.FAILED, None, failure_reason(exc)
         job.finish(state, result, reason)
         with self._lock:
+            self._learn(job, state)
             self._running.remove(job)
             self._dispatch()

@@ -391,10 +391,11 @@ def cv_curve(
     folds: int = 5,
     on_fold: Callable[[int, int], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
+    query_block: int = QUERY_BLOCK,
 ) -> dict[int, float] | None:
     """Mean 5-fold CV error (%) for every K from one neighbour search per fold (GridSearchCV's folds).
 
-    The search runs in blocks of ``QUERY_BLOCK`` queries, so a Stop does not wait for a whole fold;
+    The search runs in blocks of ``query_block`` queries, so a Stop does not wait for a whole fold;
     a stopped curve is None (a curve over some folds only would not be a CV error)."""
     from sklearn.model_selection import StratifiedKFold
 
@@ -403,10 +404,10 @@ def cv_curve(
     for i, (tr, va) in enumerate(StratifiedKFold(folds).split(X, labels)):
         index = ExactKNN(max(ks)).fit(X[tr], labels[tr])
         neighbours = []
-        for s in range(0, len(va), QUERY_BLOCK):
+        for s in range(0, len(va), query_block):
             if should_stop():
                 return None
-            neighbours.append(index.kneighbors(X[va[s : s + QUERY_BLOCK]])[1])
+            neighbours.append(index.kneighbors(X[va[s : s + query_block]])[1])
         idx = np.concatenate(neighbours)
         for k, pred in votes_for_every_k(labels[tr][idx], ks, len(classes)).items():
             errors[k].append(metrics.error_pct(labels[va], pred))

@@ -40,8 +40,9 @@ def run_job(args, kind: str, params: dict) -> tuple[object, dict]:
     if not address:
         load(args)  # here: fetch (or fail with the list of sources tried) before the job starts
         if args.data:
-            os.environ["MNISTLAB_DATA"] = args.data  # the worker threads load through the same loader
-    executor = jobs.make_executor(address)
+            os.environ["MNISTLAB_DATA"] = args.data  # the work loads through the same loader
+    # One job and no page to keep live: its work runs in this process (no worker's start to wait for).
+    executor = jobs.make_executor(address, processes=False)
     try:
         job = executor.submit(jobs.KINDS[kind], params | {"dataset": args.dataset}, session="cli")
         seen = 0
