@@ -1,5 +1,6 @@
 """The one private Streamlit attribute the app relies on, and the rule that nothing else uses one."""
 
+import inspect
 import pathlib
 import re
 
@@ -25,3 +26,12 @@ def test_private_streamlit_internals_stay_in_the_routing_module():
 
 def test_the_session_id_is_none_outside_a_script_run():
     assert internals.session_id() is None
+
+
+def test_the_session_manager_lookup_still_exists():
+    # If an upgrade renames it, the jobs of closed tabs would keep their slots (ui.jobs' watcher).
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.websocket_session_manager import WebsocketSessionManager
+
+    assert "self._session_mgr" in inspect.getsource(Runtime.__init__)
+    assert "get_session_info" in dict(inspect.getmembers(WebsocketSessionManager))

@@ -1,6 +1,6 @@
 """The one module that touches Streamlit's private API: routing a first direct visit of a page URL
-through app.py, the page name a URL asked for, and this browser session's id.
-``tests/test_internals.py`` fails loudly if an upgrade renames any of them."""
+through app.py, the page name a URL asked for, this browser session's id, and whether a session
+still exists. ``tests/test_internals.py`` fails loudly if an upgrade renames any of them."""
 
 from __future__ import annotations
 
@@ -49,3 +49,13 @@ def session_id() -> str | None:
 
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else None
+
+
+def session_alive(session_id: str) -> bool | None:
+    """False once Streamlit has freed the session (its tab closed and the grace time passed, or never
+    known); None where there is no Streamlit runtime to ask (a script outside ``streamlit run``)."""
+    from streamlit.runtime import Runtime
+
+    if not Runtime.exists():
+        return None
+    return Runtime.instance()._session_mgr.get_session_info(session_id) is not None  # noqa: SLF001

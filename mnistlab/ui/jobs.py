@@ -1,13 +1,15 @@
 """Long work on a page as a job: Run / Stop / Clear buttons and a fragment that redraws its progress.
 
-The work runs on the process's executor (``mnistlab.jobs``: threads here, or a Ray cluster), never in
-the script run, so every other control on the page stays live while it runs. The job belongs to the
+The work runs on the process's executor (``mnistlab.jobs``: worker processes here, or a Ray cluster),
+never in the script run, so every other control on the page stays live while it runs. The job belongs to the
 student's session: leaving the page and coming back shows it still running, or finished. Stop is a
 real cancel (at the next batch, fold or timing point); a queued job is simply removed.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -19,12 +21,32 @@ from mnistlab.ui import internals, keys, sidebar
 from mnistlab.views import captions
 
 REFRESH_S = 0.5
+SESSION_CHECK_S = 5.0  # how often the jobs of closed tabs are looked for
 
 
 @st.cache_resource(show_spinner=False)
 def executor() -> jobs.Executor:
     """One per app process, shared by its students (the queue is first come, first served)."""
-    return jobs.executor()
+    ex = jobs.executor()
+    threading.Thread(
+        target=_cancel_closed_sessions, args=(ex,), name="mnistlab-sessions", daemon=True
+    ).start()
+    return ex
+
+
+def cancel_closed_sessions(ex: jobs.Executor, alive: Callable[[str], bool | None]) -> list[str]:
+    """Stop the jobs of every session Streamlit has freed (a closed tab, after its grace time): nobody
+    will read their results, and a queued one would hold a slot another student waits for."""
+    gone = [s for s in ex.sessions() if alive(s) is False]
+    for session in gone:
+        ex.cancel_session(session)
+    return gone
+
+
+def _cancel_closed_sessions(ex: jobs.Executor) -> None:
+    while True:
+        time.sleep(SESSION_CHECK_S)
+        cancel_closed_sessions(ex, internals.session_alive)
 
 
 @dataclass
@@ -69,6 +91,15 @@ def announce(job: Job) -> None:
     st.html(f'<div role="status" aria-live="polite" style="{captions.HIDDEN}">{text}</div>')
 
 
+def wait_words(seconds: float | None) -> str:
+    """The likely wait, rounded as a person would say it."""
+    if seconds is None:
+        return "it starts when a slot frees (no estimate yet: nothing like it has finished here)"
+    if seconds < 60:
+        return f"likely to start in about {max(5, 5 * round(seconds / 5)):.0f} s"
+    return f"likely to start in about {round(seconds / 60):.0f} min"
+
+
 def status_line(job: Job) -> None:
     """Where the job stands, in words a student understands."""
     status = job.status()
@@ -76,7 +107,7 @@ def status_line(job: Job) -> None:
     on = f", {where}" if where else ""
     if status.state is State.QUEUED:
         st.info(
-            f"Queued: position {status.position} on this server. It starts when a slot frees; "
+            f"Queued: position {status.position} on this server; {wait_words(executor().expected_wait_s(job))}. "
             "Stop removes it from the queue.",
             icon=":material/hourglass_top:",
         )
