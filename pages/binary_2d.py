@@ -89,9 +89,7 @@ def playground() -> None:
         "black line: P = 0.5."
     )
     if choice.family == "logistic":  # the C slider looked dead: show where it acts
-        sweep = shared.c_sweep(settings.dataset, pair, tuple(widgets.C_VALUES))
-        below = sweep.flat_from(100 / scores.n_test)
-        figure = figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, choice.C, below)
+        figure, below = shared.c_sweep_figure(settings.dataset, pair, tuple(widgets.C_VALUES), choice.C)
         charts.plotly(chart, figure, key="c-sweep", title_chars=40)
         chart.caption(
             f"Black line: C = {choice.C:g}. Shaded: where C changes the test error; "

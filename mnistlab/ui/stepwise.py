@@ -90,7 +90,7 @@ def section(dataset: str, pair: tuple[int, int], pair_names: tuple[str, str], pr
             st.rerun()
         d.metric("Epochs trained", f"{run.epochs} / {MAX_EPOCHS}")
         shown = _scrubber(state)
-        _draw(run, shown, problem, pair, pair_names)
+        _draw(run, shown, problem, pair, pair_names, state.setdefault("frames", {}))
 
     live()
 
@@ -111,8 +111,28 @@ def _scrubber(state: dict) -> int:
 
 
 def _draw(
-    run: stepwise_2d.StepRun, shown: int, problem: Split, pair: tuple[int, int], pair_names: tuple[str, str]
+    run: stepwise_2d.StepRun,
+    shown: int,
+    problem: Split,
+    pair: tuple[int, int],
+    pair_names: tuple[str, str],
+    frames: dict,
 ) -> None:
+    """The figures of epoch ``shown``, built once per run and kept in ``frames``: a rerun of the page (a
+    move elsewhere, a visit to another page and back) sends them again without building them."""
+    ident = (shown, len(run.history), sidebar.presenter())
+    if ident not in frames:
+        frames.clear()  # one epoch's frame is kept: going back rebuilds, scrubbing stays cheap enough
+        frames[ident] = _frame(run, shown, problem, pair, pair_names)
+    # On a projector the map takes the whole width, the curves go under it.
+    left, right = (st, st) if sidebar.presenter() else st.columns([3, 2])
+    for where, figure in frames[ident]:
+        charts.plotly({"left": left, "right": right, "below": st}[where], figure)
+
+
+def _frame(
+    run: stepwise_2d.StepRun, shown: int, problem: Split, pair: tuple[int, int], pair_names: tuple[str, str]
+) -> list:
     model = stepwise_2d.at_epoch(run, shown)
     bounds = classic.plane_bounds(problem.X_train)
     pmap = stepwise_2d.probability_map(model, bounds, RESOLUTION)
@@ -123,54 +143,48 @@ def _draw(
         if point
         else " (untrained)"
     )
-    # On a projector the map takes the whole width, the curves go under it.
-    left, right = (st, st) if sidebar.presenter() else st.columns([3, 2])
-    charts.plotly(
-        left,
-        figures.probability_map_figure(
-            pmap.xs,
-            pmap.ys,
-            pmap.p,
-            problem.X_train[::every],
-            problem.y_train[::every],
-            pair_names,
-            f"Epoch {shown}{score}",
-            height=480,
-            colours=figures.class_colours(pair),  # as the fitted map above and the data page
-        ),
-    )
-    if run.history:
-        epochs = run.history
-        charts.plotly(
-            right,
-            figures.loss_curves_figure(
-                {
-                    f"train ({len(problem.y_train):,})": [p.train_error_pct for p in epochs],
-                    f"test ({len(problem.y_test):,})": [p.test_error_pct for p in epochs],
-                },
-                "error (%)",
-                "Error by epoch",
-                height=300,
+    drawn = [
+        (
+            "left",
+            figures.probability_map_figure(
+                pmap.xs,
+                pmap.ys,
+                pmap.p,
+                problem.X_train[::every],
+                problem.y_train[::every],
+                pair_names,
+                f"Epoch {shown}{score}",
+                height=480,
+                colours=figures.class_colours(pair),  # as the fitted map above and the data page
             ),
         )
-        charts.plotly(
-            right,
-            figures.loss_curves_figure(
-                {"train": [p.train_loss for p in epochs]}, "mean log-loss", "Training loss", height=220
-            ),
+    ]
+    if run.history:
+        epochs = run.history
+        errors = {
+            f"train ({len(problem.y_train):,})": [p.train_error_pct for p in epochs],
+            f"test ({len(problem.y_test):,})": [p.test_error_pct for p in epochs],
+        }
+        drawn.append(("right", figures.loss_curves_figure(errors, "error (%)", "Error by epoch", height=300)))
+        losses = {"train": [p.train_loss for p in epochs]}
+        drawn.append(
+            ("right", figures.loss_curves_figure(losses, "mean log-loss", "Training loss", height=220))
         )
     units = stepwise_2d.hidden_unit_maps(model, bounds, UNIT_RESOLUTION)
     if len(units):
         signed = run.config.activation == "tanh"
-        charts.plotly(
-            st,
-            learning.pictures_figure(
-                units[:, ::-1],
-                f"What each of the {len(units)} hidden units responds to in the plane "
-                f"(its {run.config.activation} output; same axes as the map), epoch {shown}",
-                per_row=min(16, len(units)),
-                signed=signed,
-                unit="activation",
-                height=int(110 + 90 * np.ceil(len(units) / 16)),
-            ),
+        drawn.append(
+            (
+                "below",
+                learning.pictures_figure(
+                    units[:, ::-1],
+                    f"What each of the {len(units)} hidden units responds to in the plane "
+                    f"(its {run.config.activation} output; same axes as the map), epoch {shown}",
+                    per_row=min(16, len(units)),
+                    signed=signed,
+                    unit="activation",
+                    height=int(110 + 90 * np.ceil(len(units) / 16)),
+                ),
+            )
         )
+    return drawn
