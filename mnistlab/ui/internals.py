@@ -58,4 +58,7 @@ def session_alive(session_id: str) -> bool | None:
 
     if not Runtime.exists():
         return None
-    return Runtime.instance()._session_mgr.get_session_info(session_id) is not None  # noqa: SLF001
+    manager = getattr(Runtime.instance(), "_session_mgr", None)  # a test's stand-in runtime has none
+    if manager is None or not hasattr(manager, "get_session_info"):
+        return None
+    return manager.get_session_info(session_id) is not None

@@ -22,15 +22,20 @@ from mnistlab.views import captions
 
 REFRESH_S = 0.5
 SESSION_CHECK_S = 5.0  # how often the jobs of closed tabs are looked for
+_watching: set[int] = set()
+_watching_lock = threading.Lock()
 
 
 @st.cache_resource(show_spinner=False)
 def executor() -> jobs.Executor:
     """One per app process, shared by its students (the queue is first come, first served)."""
     ex = jobs.executor()
-    threading.Thread(
-        target=_cancel_closed_sessions, args=(ex,), name="mnistlab-sessions", daemon=True
-    ).start()
+    with _watching_lock:
+        if id(ex) not in _watching:  # once per executor, though a cleared cache asks again
+            _watching.add(id(ex))
+            threading.Thread(
+                target=_cancel_closed_sessions, args=(ex,), name="mnistlab-sessions", daemon=True
+            ).start()
     return ex
 
 

@@ -47,17 +47,32 @@ class Replicas:
             stderr=subprocess.STDOUT,
             text=True,
         )
-        self.pids: dict[str, int] = {}
+        self.app_port = app_port
+        self.pids: dict[str, int] = {}  # the latest pid of each replica (a restarted one gets a new one)
+        self.started: list[tuple[float, str, int]] = []  # (when, replica, pid) for every start printed
         for line in self.process.stdout:  # the script names each process as it starts it
-            name, _, rest = line.partition(": pid ")
-            if rest:
-                self.pids[name.split()[-1]] = int(rest.split(",")[0])
-            if name == "haproxy":
+            if self._note(line) == "haproxy":
                 break
-        threading.Thread(target=self.process.stdout.read, daemon=True).start()  # keep the pipe drained
+        threading.Thread(target=self._follow, daemon=True).start()  # keeps the pipe drained
         for i in range(n):
             wait_healthy(f"http://127.0.0.1:{app_port + i}")
         wait_healthy(self.url)
+
+    def _note(self, line: str) -> str | None:
+        name, _, rest = line.partition(": pid ")
+        if not rest:
+            return None
+        name, pid = name.split()[-1], int(rest.split(",")[0])
+        self.pids[name] = pid
+        self.started.append((time.monotonic(), name, pid))
+        return name
+
+    def _follow(self) -> None:
+        for line in self.process.stdout:
+            self._note(line)
+
+    def restarted_after(self, name: str, since: float) -> tuple[float, int] | None:
+        return next(((t, pid) for t, n, pid in self.started if n == name and t > since), None)
 
     @property
     def app_pids(self) -> list[int]:
@@ -124,3 +139,36 @@ def test_a_replica_dies_mid_lesson(replicas):
     assert result["reconnects"] >= len(moved)
     # Everyone kept moving the slider after the kill.
     assert len(tally.seconds["slider"]) >= moves_before + STUDENTS
+
+
+def healthy(url: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL", "SIGTERM"])
+def test_a_dead_replica_is_started_again_and_serves(replicas, signal_name):
+    old = replicas.pids["r1"]
+    killed = time.monotonic()
+    os.kill(old, getattr(signal, signal_name))
+    deadline = killed + 10
+    while replicas.restarted_after("r1", killed) is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    again = replicas.restarted_after("r1", killed)
+    assert again is not None, f"r1 was not started again within 10 s of {signal_name}"
+    assert again[1] != old
+    url = f"http://127.0.0.1:{replicas.app_port}"
+    deadline = time.monotonic() + 90  # a fresh app process imports torch and loads the data
+    while not healthy(url) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert healthy(url), "the restarted replica never became healthy"
+    time.sleep(3)  # HAProxy takes it back after two good checks a second apart (deploy/haproxy.cfg)
+    # Behind the proxy, students land on both replicas again.
+    result = class_load.measure(replicas.url, replicas.app_pids, STUDENTS, 6, settle_s=0.5)
+    assert result["errors"] == 0, result["error_samples"]
+    assert set(result["replicas"]["students_per_replica"]) == {"r1", "r2"}, result["replicas"]
