@@ -1,6 +1,7 @@
 """Long work as jobs: submit a kind with small params, poll its status and progress events, stop
 it, read its result. One interface, two executors: ``LocalExecutor`` (worker processes of this
-machine, the default) and ``RayExecutor`` (when ``MNISTLAB_RAY_ADDRESS`` is ``ray://host:10001`` or ``local``).
+machine, the default) and ``RayExecutor`` (when ``MNISTLAB_RAY_ADDRESS`` is ``ray://host:10001``
+or ``local``).
 
     from mnistlab import jobs
     config = {"model": "linear", "epochs": 1}

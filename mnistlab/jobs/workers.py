@@ -15,6 +15,7 @@ A worker that dies (a crash, SIGKILL, out of memory) ends its job as FAILED with
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import pickle
@@ -47,13 +48,9 @@ def _serve(tasks, events, stop) -> None:
             import torch
 
             torch.set_num_threads(threads)
-        seen = []  # a Stop counts only if the work saw it; one pressed after the last step changes nothing
-
-        def should_stop() -> bool:
-            if stop.is_set():
-                seen.append(True)
-                return True
-            return False
+        # A Stop counts only if the work saw it; one pressed after the last step changes nothing.
+        seen: list[bool] = []
+        should_stop = _stop_check(stop, seen)
 
         def report(event) -> None:
             events.send_bytes(pickle.dumps(("event", event)))
@@ -70,6 +67,16 @@ def _serve(tasks, events, stop) -> None:
                 ("done", State.FAILED, None, f"its result could not be sent back: {failure_reason(exc)}")
             )
         events.send_bytes(payload)
+
+
+def _stop_check(stop, seen: list[bool]):
+    def should_stop() -> bool:
+        if stop.is_set():
+            seen.append(True)
+            return True
+        return False
+
+    return should_stop
 
 
 def _death(exitcode: int | None) -> str:
@@ -130,11 +137,8 @@ class Worker:
                     return State.FAILED, None, _death(self._exitcode())
                 if stop_sent_at is not None and time.monotonic() - stop_sent_at > STOP_GRACE_S:
                     self.close()
-                    return (
-                        State.STOPPED,
-                        None,
-                        f"it did not stop within {STOP_GRACE_S:.0f} s; its worker was ended",
-                    )
+                    reason = f"it did not stop within {STOP_GRACE_S:.0f} s; its worker was ended"
+                    return State.STOPPED, None, reason
                 continue
             if message[0] == "event":
                 job.add_event(message[1])
@@ -147,10 +151,8 @@ class Worker:
         return self.process.exitcode
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             self._tasks.close()  # the worker's loop ends at end-of-file
-        except OSError:
-            pass
         self.process.join(2.0)
         if self.process.is_alive():
             self.process.kill()

@@ -112,8 +112,8 @@ def status_line(job: Job) -> None:
     on = f", {where}" if where else ""
     if status.state is State.QUEUED:
         st.info(
-            f"Queued: position {status.position} on this server; {wait_words(executor().expected_wait_s(job))}. "
-            "Stop removes it from the queue.",
+            f"Queued: position {status.position} on this server; "
+            f"{wait_words(executor().expected_wait_s(job))}. Stop removes it from the queue.",
             icon=":material/hourglass_top:",
         )
     elif status.state is State.RUNNING:

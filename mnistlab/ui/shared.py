@@ -158,9 +158,12 @@ def c_sweep(name: str, pair: tuple[int, int], Cs: tuple[float, ...]) -> regulari
 
 
 @st.cache_resource(max_entries=256, show_spinner=False)
-def c_sweep_figure(name: str, pair: tuple[int, int], Cs: tuple[float, ...], C: float) -> tuple[go.Figure, float]:
-    """"Where C matters" with the marker at C, and the C above which the test error moves by at most one
-    test image: one figure per slider stop, built once per server, so a move of C builds no chart."""
+def c_sweep_figure(
+    name: str, pair: tuple[int, int], Cs: tuple[float, ...], C: float
+) -> tuple[go.Figure, float]:
+    """The "Where C matters" chart with the marker at C, and the C above which the test error moves by
+    at most one test image: one figure per slider stop, built once per server, so a move of C builds
+    no chart."""
     sweep = c_sweep(name, pair, Cs)
     below = sweep.flat_from(100 / len(recipe.pair_2d(name, pair).y_test))
     return figures.c_sweep_figure(sweep.Cs, sweep.test_error_pct, sweep.weight_norm, C, below), below
