@@ -84,24 +84,25 @@ def test_two_students_each_see_their_own_runs(server, browser):
             pg.context.close()
 
 
-def test_a_second_training_waits_in_the_queue(server, browser):
-    pages = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2)]
+def test_a_third_training_waits_in_the_queue(server, browser):
+    """Two trainings run at once (two lanes); a third waits, says so, and starts when a lane frees."""
+    pages = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(3)]
     try:
         for pg in pages:
             pg.set_default_timeout(120_000)
             open_page(pg, server.url, "training")
-        set_epochs(pages[0], "End")  # a long run that holds the only training slot
-        pages[0].get_by_role("button", name="Train", exact=True).click()
-        wait_for_progress(pages[0], r"epoch \d+\.")
-        pages[1].get_by_role("button", name="Train", exact=True).click()
-        pages[1].get_by_text("Queued: position 1 on this server").wait_for(timeout=30_000)
-        pages[0].get_by_role(
-            "button", name="Stop", exact=True
-        ).click()  # frees the slot: the queued run starts
-        wait_for_progress(pages[1], r"epoch \d+\.", 60_000)
-        pages[1].get_by_role("button", name="Stop", exact=True).click()
-        wait_idle(pages[1])
-        assert exceptions(pages[0]) == [] and exceptions(pages[1]) == []
+        for pg in pages[:2]:  # long runs that hold both training lanes
+            set_epochs(pg, "End")
+            pg.get_by_role("button", name="Train", exact=True).click()
+            wait_for_progress(pg, r"epoch \d+\.")
+        pages[2].get_by_role("button", name="Train", exact=True).click()
+        pages[2].get_by_text("Queued: position 1 on this server").wait_for(timeout=30_000)
+        pages[0].get_by_role("button", name="Stop", exact=True).click()  # frees a lane: the queued run starts
+        wait_for_progress(pages[2], r"epoch \d+\.", 60_000)
+        for pg in pages[1:]:
+            pg.get_by_role("button", name="Stop", exact=True).click()
+            wait_idle(pg)
+        assert all(exceptions(pg) == [] for pg in pages)
     finally:
         for pg in pages:
             pg.context.close()
