@@ -20,8 +20,10 @@ import multiprocessing
 import multiprocessing.connection
 import pickle
 import signal
+import sys
 import threading
 import time
+import types
 from typing import Any
 
 from mnistlab.jobs.job import Job, State, failure_reason
@@ -31,6 +33,7 @@ POLL_S = 0.05  # how stale the worker's view of a Stop may be, and how soon a de
 STOP_GRACE_S = 60.0
 
 _context = multiprocessing.get_context("spawn")  # never fork a process that runs threads and torch
+_starting = threading.Lock()
 
 
 def _serve(tasks, events, stop) -> None:
@@ -99,7 +102,16 @@ class Worker:
         self.process = _context.Process(
             target=_serve, args=(task_out, event_in, self._stop), name="mnistlab-worker", daemon=True
         )
-        self.process.start()
+        with _starting:
+            # Spawn re-imports the parent's __main__ in the child; under `streamlit run` that is the app's
+            # script, so each worker would run app.py (a page without a session) before its first job.
+            # A bare module in its place for the instant of the start: the child imports only mnistlab.
+            main = sys.modules["__main__"]
+            sys.modules["__main__"] = types.ModuleType("__main__")
+            try:
+                self.process.start()
+            finally:
+                sys.modules["__main__"] = main
         # Only the child holds these ends now: its death reads as end-of-file here.
         task_out.close()
         event_in.close()
