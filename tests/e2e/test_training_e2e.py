@@ -94,7 +94,8 @@ def test_a_third_training_waits_in_the_queue(server, browser):
         for pg in pages[:2]:  # long runs that hold both training lanes
             set_epochs(pg, "End")
             pg.get_by_role("button", name="Train", exact=True).click()
-            wait_for_progress(pg, r"epoch \d+\.")
+            # A lane's first job waits for its worker process to start and load the data.
+            wait_for_progress(pg, r"epoch \d+\.", 300_000)
         pages[2].get_by_role("button", name="Train", exact=True).click()
         pages[2].get_by_text("Queued: position 1 on this server").wait_for(timeout=30_000)
         pages[0].get_by_role("button", name="Stop", exact=True).click()  # frees a lane: the queued run starts
