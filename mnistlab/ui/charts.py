@@ -21,6 +21,11 @@ def scale() -> float:
     return PRESENTER_SCALE if st.session_state.get(keys.PRESENTER, False) else 1.0
 
 
+# Figures whose title was wrapped, by (id of the original, width): the original is kept with its copy,
+# so an id is never reused while its entry lives; bounded.
+_WRAPPED: dict[tuple[int, int], tuple[go.Figure, go.Figure]] = {}
+
+
 def plotly(
     where,
     figure: go.Figure,
@@ -41,6 +46,11 @@ def plotly(
     factor = scale()
     title = figure.layout.title.text or ""
     width = title_chars or TITLE_CHARS[factor != 1.0]
+    wrapped = _WRAPPED.get((id(figure), width))
+    if factor == 1.0 and wrapped is not None and wrapped[0] is figure:
+        figure = wrapped[1]  # wrapped before: a rerun builds no figure (tests/test_figure_reuse.py)
+        title = figure.layout.title.text or ""
+    original = figure
     if factor != 1.0 or (len(title) > width and "<br>" not in title):
         figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
     if len(title) > width and "<br>" not in title:
@@ -51,6 +61,10 @@ def plotly(
             margin_t=(figure.layout.margin.t or 50) + extra,
             height=(figure.layout.height or 450) + extra,
         )
+    if factor == 1.0 and figure is not original:
+        _WRAPPED[(id(original), width)] = (original, figure)
+        while len(_WRAPPED) > 256:
+            _WRAPPED.pop(next(iter(_WRAPPED)))
     if factor != 1.0:
         layout = figure.layout
         size = round((layout.font.size or 15) * factor)
