@@ -96,19 +96,24 @@ class Executor:
             return lanes[0] if lanes else None
 
     @staticmethod
-    def _profile(job: Job) -> tuple:
+    def _setting(job: Job, name: str, default=None):
+        # A training's config arrives as a TrainConfig (the page) or its fields (the command line).
         config = job.params.get("config") or {}
+        return config.get(name, default) if isinstance(config, dict) else getattr(config, name, default)
+
+    @classmethod
+    def _profile(cls, job: Job) -> tuple:
         return (
             job.kind.name,
             job.params.get("dataset"),
             job.params.get("n_train"),
-            config.get("model"),
-            config.get("batch_size"),
+            cls._setting(job, "model"),
+            cls._setting(job, "batch_size"),
         )
 
-    @staticmethod
-    def _units(job: Job) -> float:
-        return float((job.params.get("config") or {}).get("epochs", 1))
+    @classmethod
+    def _units(cls, job: Job) -> float:
+        return float(cls._setting(job, "epochs", 1))
 
     def _expected_s(self, job: Job) -> float | None:
         per_unit = self._seconds_per_unit.get(self._profile(job))

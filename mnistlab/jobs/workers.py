@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import multiprocessing.connection
+import os
 import pickle
 import signal
 import sys
@@ -44,9 +45,10 @@ def _serve(tasks, events, stop) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
-            work, params, threads = pickle.loads(tasks.recv_bytes())
+            work, params, threads, settings = pickle.loads(tasks.recv_bytes())
         except (EOFError, OSError):
             return
+        _follow(settings)
         if threads:
             import torch
 
@@ -70,6 +72,24 @@ def _serve(tasks, events, stop) -> None:
                 ("done", State.FAILED, None, f"its result could not be sent back: {failure_reason(exc)}")
             )
         events.send_bytes(payload)
+
+
+def _settings() -> dict[str, str]:
+    """The app's MNISTLAB_* settings as they are now (where the data and its cache live)."""
+    return {k: v for k, v in os.environ.items() if k.startswith("MNISTLAB_")}
+
+
+def _follow(settings: dict[str, str]) -> None:
+    """Take the app's settings for this job: a worker started before they changed (a test pointing the
+    cache elsewhere, an app told where the data is) must not read the old place's cached data."""
+    if settings == _settings():
+        return
+    for key in set(_settings()) - set(settings):
+        del os.environ[key]
+    os.environ.update(settings)
+    from mnistlab.data import loaders
+
+    loaders.forget_loaded()
 
 
 def _stop_check(stop, seen: list[bool]):
@@ -128,7 +148,8 @@ class Worker:
         """Send the job, pass its events to the handle until it ends; (state, result, reason)."""
         self._stop.clear()
         self.jobs_run += 1
-        task = pickle.dumps((job.kind.work, job.params, threads))  # a lambda fails here, in the app
+        # A lambda fails here, in the app.
+        task = pickle.dumps((job.kind.work, job.params, threads, _settings()))
         try:
             self._tasks.send_bytes(task)
         except OSError:
