@@ -8,13 +8,14 @@ History
   1  runs: owner, display name, page, task, model, settings, dataset, metrics, test error, device, time
   2  runs gain curves, timings, a hidden flag and weights; students (token hash -> name); board settings
   3  runs gain a pinned flag (kept at the top of the student's Results for the lesson)
+  4  a class session: classes (code, what the teacher publishes), class_members, snapshots, answers
 """
 
 from __future__ import annotations
 
 import sqlalchemy as sa
 
-VERSION = 3
+VERSION = 4
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
@@ -62,6 +63,62 @@ board = sa.Table(
     sa.Column("key", sa.String(64), primary_key=True),
     sa.Column("value", sa.String(200), nullable=False),
 )
+
+# Version 4: a class session. Every page of every joined student reads its class's row every few seconds
+# (one primary-key lookup joined to the student's own member row): what to follow, pause, the question.
+classes = sa.Table(
+    "classes",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("opened_at", sa.Float, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),  # +1 on every change a student's page must follow
+    sa.Column("page", sa.String(64), nullable=True),  # the page students follow (its URL path)
+    sa.Column("settings", sa.JSON, nullable=False),  # that page's URL query parameters
+    sa.Column("paced", sa.String(16), nullable=False),  # "teacher" (students follow) or "student"
+    sa.Column("paused", sa.Boolean, nullable=False),
+    sa.Column("message", sa.String(200), nullable=False),  # shown over every page while paused
+    sa.Column("lesson", sa.String(64), nullable=True),  # the lesson plan's file stem
+    sa.Column("step", sa.Integer, nullable=True),  # its step the class is on (0-based)
+    sa.Column("question", sa.JSON, nullable=True),  # the open numeric question, see classroom.Question
+    sa.Column("names_shown", sa.Boolean, nullable=False),  # names on the projector only when the teacher says
+)
+
+class_members = sa.Table(
+    "class_members",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("owner", sa.String(64), primary_key=True),  # sha256 of the student's token
+    sa.Column("display_name", sa.String(64), nullable=False),
+    sa.Column("number", sa.Integer, nullable=False),  # "Student n" on the projector: order of joining
+    sa.Column("joined_at", sa.Float, nullable=False),
+    sa.Column("step", sa.Integer, nullable=True),  # the lesson step the student's page is on
+)
+
+snapshots = sa.Table(
+    "snapshots",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("code", sa.String(16), nullable=False, index=True),
+    sa.Column("owner", sa.String(64), nullable=False),
+    sa.Column("page", sa.String(64), nullable=False),
+    sa.Column("settings", sa.JSON, nullable=False),  # the URL query parameters: the setting to draw again
+    sa.Column("knobs", sa.JSON, nullable=False),  # the knobs' typed values (C as a number, not "1e-3")
+    sa.Column("result", sa.JSON, nullable=False),  # the student's numbers
+    sa.Column("created_at", sa.Float, nullable=False),
+    sa.Column("position", sa.Integer, nullable=True),  # the teacher's order for projecting; None: not picked
+)
+
+answers = sa.Table(
+    "answers",
+    metadata,
+    sa.Column("code", sa.String(16), primary_key=True),
+    sa.Column("question", sa.Integer, primary_key=True),
+    sa.Column("owner", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Float, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+CLASS_TABLES = (classes, class_members, snapshots, answers)
 
 
 # Older versions as they shipped, kept so each migration can be tested against a real old database.
@@ -138,7 +195,18 @@ def _v2_to_v3(conn: sa.Connection) -> None:
     _add_column(conn, runs, "pinned")
 
 
-MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3}  # from version n to n + 1
+def _v3_to_v4(conn: sa.Connection) -> None:
+    for table in CLASS_TABLES:
+        table.create(conn)
+
+
+def create_v3(conn: sa.Connection) -> None:
+    """A version-3 database as it shipped (for the migration's test)."""
+    metadata.create_all(conn, tables=[schema_version, runs, students, board])
+    conn.execute(schema_version.insert().values(version=3))
+
+
+MIGRATIONS = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}  # from version n to n + 1
 
 
 def current_version(conn: sa.Connection) -> int | None:
