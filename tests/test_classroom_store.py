@@ -118,7 +118,7 @@ def test_a_student_token_is_not_a_teacher_token(room):
         lambda: room.snapshots(ada, code),
         lambda: room.ask(ada, code, "Which C?"),
         lambda: room.reveal(ada, code, 1.0),
-        lambda: room.set_names_shown(ada, code, True),
+        lambda: room.set_names_on_projector(ada, True),
         lambda: room.close_class(ada, code),
     ]
     state = room.poll(code, ada)
@@ -257,3 +257,14 @@ def test_a_version_3_database_gains_the_class_tables_with_its_runs_kept(url, mon
             assert conn.execute(sa.select(schema.students.c.display_name)).scalars().all() == ["Ada"]
     finally:
         store.close()
+
+
+def test_names_stay_off_the_projector_until_the_teacher_turns_them_on(room):
+    assert room.names_on_projector() is False
+    with pytest.raises(NotAllowed):
+        room.set_names_on_projector(new_token(), True)
+    assert room.names_on_projector() is False
+    room.set_names_on_projector(TEACHER, True)
+    assert room.names_on_projector() is True
+    room.set_names_on_projector(TEACHER, False)
+    assert room.names_on_projector() is False

@@ -26,8 +26,8 @@ from typing import Any
 import sqlalchemy as sa
 
 from mnistlab.store import identity
-from mnistlab.store.runs import RunStore, plain
-from mnistlab.store.schema import answers, class_members, classes, snapshots
+from mnistlab.store.runs import RunStore, _setting, plain
+from mnistlab.store.schema import answers, board, class_members, classes, snapshots
 
 # No 0/O, 1/I/L: a code read off a projector from the back row is typed right the first time.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -35,6 +35,7 @@ CODE_LENGTH = 6
 CLASS_HOURS = 8.0  # a code is valid for a school day, then refused as expired
 PACES = ("teacher", "student")
 PAUSE_MESSAGE = "Eyes on the projector"
+NAMES_KEY = "names_on_projector"  # a board setting: one switch for every page in presenter mode
 MESSAGE_MAX_CHARS = 200
 QUESTION_MAX_CHARS = 300
 # Generated nicknames: two words a class can say aloud (Kahoot's nicknames, without the rude luck).
@@ -140,7 +141,6 @@ class ClassState:
     lesson: str | None
     step: int | None
     question: Question | None
-    names_shown: bool
     member_number: int | None  # None: not (or no longer) in the class
     member_step: int | None
 
@@ -214,7 +214,6 @@ class Classroom:
                     lesson=None,
                     step=None,
                     question=None,
-                    names_shown=False,
                 )
             )
             return ClassInfo(code, now, now + hours * 3600)
@@ -262,8 +261,20 @@ class Classroom:
         text = " ".join(str(message).split())[:MESSAGE_MAX_CHARS] or PAUSE_MESSAGE
         self._teacher_change(teacher_token, code, paused=bool(paused), message=text)
 
-    def set_names_shown(self, teacher_token: str | None, code: str, shown: bool) -> None:
-        self._teacher_change(teacher_token, code, names_shown=bool(shown))
+    def names_on_projector(self) -> bool:
+        """Whether names may be shown in presenter mode (the board, the lesson page); off unless turned on."""
+        return self.store._read(lambda conn: _setting(conn, NAMES_KEY)) == "shown"
+
+    def set_names_on_projector(self, teacher_token: str | None, shown: bool) -> None:
+        identity.require_teacher(teacher_token)
+        value = "shown" if shown else "hidden"
+
+        def change(conn: sa.Connection) -> None:
+            row = board.c.key == NAMES_KEY
+            if conn.execute(board.update().where(row).values(value=value)).rowcount == 0:
+                conn.execute(board.insert().values(key=NAMES_KEY, value=value))
+
+        self.store._write(change)
 
     def remove(self, teacher_token: str | None, code: str, number: int) -> None:
         """Take a student out of the class (their page stops following; their snapshots are kept)."""
@@ -486,7 +497,6 @@ class Classroom:
             lesson=row.lesson,
             step=row.step,
             question=Question.from_row(row.question),
-            names_shown=bool(row.names_shown),
             member_number=row.member_number,
             member_step=row.member_step,
         )

@@ -81,7 +81,6 @@ classes = sa.Table(
     sa.Column("lesson", sa.String(64), nullable=True),  # the lesson plan's file stem
     sa.Column("step", sa.Integer, nullable=True),  # its step the class is on (0-based)
     sa.Column("question", sa.JSON, nullable=True),  # the open numeric question, see classroom.Question
-    sa.Column("names_shown", sa.Boolean, nullable=False),  # names on the projector only when the teacher says
 )
 
 class_members = sa.Table(
