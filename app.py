@@ -5,7 +5,7 @@ from pathlib import Path
 import streamlit as st
 
 from mnistlab import navigation
-from mnistlab.ui import identity, internals, provision, replica, sidebar, url_state
+from mnistlab.ui import classroom, identity, internals, provision, replica, sidebar, url_state
 
 # A local icon: a font or emoji icon is fetched from a CDN, which a class network may not reach.
 ICON = Path(__file__).parent / "assets" / "icon.png"
@@ -22,5 +22,6 @@ asked = internals.requested_page_name()
 page = st.navigation(PAGES)
 if asked and asked not in {p.url_path for p in PAGES}:
     st.warning(f"There is no page called `{asked}`; here is the {page.title}. Every page is in the sidebar.")
+classroom.follow(page.url_path)  # a joined student's page follows the teacher; nothing otherwise
 page.run()
 url_state.report_ignored(url, url_state.drawn())

@@ -36,6 +36,7 @@ MISTAKES = Page("mistakes", "Where it goes wrong", ":material/error:")
 ROBUSTNESS = Page("robustness", "Fool it, trust it", ":material/shield:")
 RESULTS = Page("results", "Results", ":material/table_chart:")
 CLASS_BOARD = Page("class_board", "Class board", ":material/leaderboard:")
+LESSON = Page("lesson", "Lesson", ":material/co_present:")
 
 PAGES: tuple[Page, ...] = (
     HOME,
@@ -49,5 +50,6 @@ PAGES: tuple[Page, ...] = (
     ROBUSTNESS,
     RESULTS,
     CLASS_BOARD,
+    LESSON,
 )
 BY_PATH = {page.path: page for page in PAGES}

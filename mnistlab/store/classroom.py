@@ -466,10 +466,10 @@ class Classroom:
 
         return self.store._write(change)
 
-    def poll(self, code: str, token: str) -> ClassState:
-        """The one small query every joined page runs every few seconds."""
+    def poll(self, code: str, token: str | None) -> ClassState:
+        """The one small query every joined page runs every few seconds (token None: the class alone)."""
         code = normalise_code(code)
-        owner = identity.owner_of(token)
+        owner = identity.owner_of(token) if token is not None else ""
         query = (
             sa.select(
                 classes,
