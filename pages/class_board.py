@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mnistlab.store import TASKS, NotAllowed, StoreUnavailable
-from mnistlab.ui import charts, identity, sidebar
+from mnistlab.ui import charts, classroom, identity, sidebar
 from mnistlab.views import board as board_views
 
 REFRESH_S = 5
@@ -30,14 +30,16 @@ def live_board() -> None:
         best = store.best_per_task(settings.dataset)
         spread = {task: store.best_of_each_student(task, settings.dataset) for task in TASKS}
         open_ = store.submissions_open()
+        names = classroom.names_shown(settings.presenter)
     except StoreUnavailable as exc:
         st.warning(f"{exc} The board shows again when it is back.")
         return
     if not open_:
         st.info("Submissions are closed: new runs are kept by their students but not shown here.")
-    st.html(board_views.best_table_html(best, font_px=24 if settings.presenter else 18, keep=keep))
+    font = 24 if settings.presenter else 18
+    st.html(board_views.best_table_html(best, font_px=font, keep=keep, names=names))
     if any(spread.values()):
-        charts.plotly(st, board_views.spread_figure(spread), key="board-spread")
+        charts.plotly(st, board_views.spread_figure(spread, names=names), key="board-spread")
 
 
 live_board()

@@ -27,15 +27,16 @@ if code is None:
     st.stop()
 try:
     state = room.poll(code, None)
-    names_shown = room.names_on_projector() or not settings.presenter
+    names_on = room.names_on_projector()
 except (UnknownClass, StoreUnavailable) as exc:
     st.error(str(exc))
     st.session_state.pop(keys.CLASS_LEAD, None)
     st.stop()
 
 classroom_teacher.controls_section(room, token, state)
-classroom_teacher.members_section(room, token, code, settings.presenter, names_shown)
+classroom_teacher.members_section(room, token, code, settings.presenter, names_on)
 st.header("Lesson plan")
 step = classroom_teacher.lesson_section(room, token, state)
 classroom_teacher.predict_section(room, token, state, step, settings.dataset)
-classroom_teacher.gallery_section(room, token, code, settings.dataset, names_shown)
+# Snapshots are for discussion: "Student n" on any screen unless the teacher turns names on.
+classroom_teacher.gallery_section(room, token, code, settings.dataset, names_on)

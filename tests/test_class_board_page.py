@@ -80,3 +80,22 @@ def test_the_spread_shows_each_student_once_not_every_stop_of_a_slider(store):
     spec = json.loads(app.get("plotly_chart")[0].proto.spec)
     points = sorted(y for trace in spec["data"] for y in trace["y"])
     assert points == [26.5, 28.0]  # Ada's best and Bob's, once each
+
+
+def test_names_stay_off_the_projector_until_the_teacher_turns_them_on(store):
+    from mnistlab.store.classroom import Classroom
+
+    save(store, "Ada Lovelace", "binary_2d", 2.0)
+    app = AppTest.from_file(PAGE, default_timeout=30)
+    app.session_state["presenter"] = True
+    app.run()
+    assert not app.exception
+    shown = board_html(app) + str(app.get("plotly_chart")[0].proto.spec)
+    assert "Ada Lovelace" not in shown and "a student" in board_html(app) and "2.00 %" in shown
+    Classroom(store).set_names_on_projector(TEACHER, True)
+    app.run()
+    assert "Ada Lovelace" in board_html(app)
+    app.session_state["presenter"] = False
+    Classroom(store).set_names_on_projector(TEACHER, False)
+    app.run()
+    assert "Ada Lovelace" in board_html(app)  # the students' own screens keep names

@@ -71,7 +71,11 @@ def test_a_second_teacher_without_the_token_gets_no_controls(room):
     assert "not the teacher token" in texts(app)
     assert not [b for b in app.button if b.key == "class-open"]
     with room.store.engine.connect() as conn:
-        assert conn.execute(sa.select(schema.classes)).all() == [] if sa.inspect(conn).has_table("classes") else True
+        assert (
+            conn.execute(sa.select(schema.classes)).all() == []
+            if sa.inspect(conn).has_table("classes")
+            else True
+        )
 
 
 def test_the_teacher_opens_a_class_leads_the_lesson_and_reveals_a_prediction(room):

@@ -35,6 +35,14 @@ def room() -> Classroom | None:
     return _room(store.url) if store is not None else None
 
 
+def names_shown(presenter: bool) -> bool:
+    """Names appear off the projector; on it (presenter mode) only once the teacher turns them on."""
+    if not presenter:
+        return True
+    classroom = room()
+    return classroom is not None and classroom.names_on_projector()
+
+
 def teacher_token() -> str | None:
     return st.session_state.get(keys.TEACHER_HELD)
 

@@ -264,6 +264,7 @@ def gallery_section(room: Classroom, token: str, code: str, dataset: str, names_
     """The class's snapshots as "Student n"; the teacher picks some, orders them, and projects each one
     drawn again from its setting beside the student's numbers."""
     st.header("Snapshots from the class")
+    st.button("Look for new snapshots", key=key("snapshots-refresh"))
     try:
         shots = room.snapshots(token, code)
     except TEACHER_ERRORS as exc:

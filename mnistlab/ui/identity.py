@@ -120,7 +120,7 @@ def sidebar_identity() -> Student | None:
             )
         elif student is None:
             st.caption("Pick a name on the Results or Class board page to keep your runs and join the board.")
-        else:
+        elif not st.session_state.get(keys.PRESENTER):  # names stay off the projector
             st.caption(
                 f"Signed in as **{student.name}**; this browser remembers you (Results page: forget me)."
             )

@@ -25,9 +25,13 @@ def setting_link(entry: BoardEntry, keep: Mapping[str, str] | None = None) -> st
 
 
 def best_table_html(
-    entries: Sequence[BoardEntry], font_px: int = 20, keep: Mapping[str, str] | None = None
+    entries: Sequence[BoardEntry],
+    font_px: int = 20,
+    keep: Mapping[str, str] | None = None,
+    names: bool = True,
 ) -> str:
-    """One row per task: the best test error, who, with which model, and a link that opens the setting."""
+    """One row per task: the best test error, who (``names`` False: "a student", for the projector), with
+    which model, and a link that opens the setting."""
     if not entries:
         return "<p>No results on the board yet.</p>"
     # A fixed layout in the column's width: a 40-character name without spaces widened the table past a
@@ -36,7 +40,7 @@ def best_table_html(
     rows = "".join(
         f"<tr><td style='{cell}'>{html.escape(TASKS.get(e.task, e.task))}</td>"
         f"<td style='{cell};text-align:right;white-space:nowrap'><b>{e.test_error_pct:.2f} %</b></td>"
-        f"<td style='{cell};overflow-wrap:anywhere'>{html.escape(e.display_name)}</td>"
+        f"<td style='{cell};overflow-wrap:anywhere'>{html.escape(who(e, names))}</td>"
         f"<td style='{cell};overflow-wrap:anywhere'>{html.escape(e.model)}</td>"
         f"<td style='{cell}'><a href='{html.escape(setting_link(e, keep), quote=True)}' target='_self'>"
         "open this setting</a></td></tr>"
@@ -54,7 +58,13 @@ def best_table_html(
     )
 
 
-def spread_figure(results: Mapping[str, Sequence[BoardEntry]], height: int = 420) -> go.Figure:
+def who(entry: BoardEntry, names: bool) -> str:
+    return entry.display_name if names else "a student"
+
+
+def spread_figure(
+    results: Mapping[str, Sequence[BoardEntry]], height: int = 420, names: bool = True
+) -> go.Figure:
     """Each student's best result per task as a dot (test error); the best of each task highlighted."""
     fig = go.Figure()
     for i, (task, entries) in enumerate(results.items()):
@@ -74,7 +84,7 @@ def spread_figure(results: Mapping[str, Sequence[BoardEntry]], height: int = 420
                 line=dict(width=1),
                 fillcolor="rgba(0,0,0,0)",
                 hovertext=[
-                    f"{html.escape(e.display_name)}: {e.test_error_pct:.2f} % ({html.escape(e.model)}), "
+                    f"{html.escape(who(e, names))}: {e.test_error_pct:.2f} % ({html.escape(e.model)}), "
                     f"run {e.run_id}"
                     for e in entries
                 ],
