@@ -3,6 +3,7 @@
     .venv/bin/python -m benchmarks.class_load --students 30 --seconds 30 --json
     .venv/bin/python -m benchmarks.class_load --students 30 --flag=--runner.postScriptGC=true --json
     .venv/bin/python -m benchmarks.class_load --url http://127.0.0.1:8500 --pid 123 --pid 124 --json
+    .venv/bin/python -m benchmarks.class_load --students 30 --joined --json   # every student in a class
 
 Each student is one browser tab speaking Streamlit's websocket protocol (benchmarks/st_protocol.py): it
 opens the 2-D playground, then about every ``--interval`` seconds moves the C slider (a fragment rerun,
@@ -15,6 +16,11 @@ Without ``--url`` the benchmark starts its own `streamlit run` on a free loopbac
 passes config options to it) and stops it at the end. The result is one JSON object: per action kind
 n / p50 / p95 / max (ms) / per second / errors, the app processes' RSS before / peak / after (MB), and
 behind the proxy which replica each student's requests reached (``X-Mnistlab-Replica``).
+
+With ``--joined`` the started app gets a fresh store and a teacher token; the benchmark opens a class,
+publishes the playground as the teacher's page and joins every student, whose tab then also reruns the
+class fragment every FOLLOW_S seconds as the browser's timer does ("follow-poll"): the cost a class
+session adds to every page of every student.
 """
 
 from __future__ import annotations
@@ -23,9 +29,12 @@ import argparse
 import asyncio
 import contextlib
 import json
+import os
 import random
 import statistics
+import tempfile
 import time
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from http.cookiejar import CookieJar
@@ -39,6 +48,9 @@ from benchmarks.st_protocol import ProtocolError, RunResult, Tab
 PLAYGROUND = "binary_2d"
 OTHER_PAGES = ["data", "draw", "training", ""]
 BAD_STATUSES = {"FINISHED_WITH_COMPILE_ERROR"}
+FOLLOW_S = 3  # mnistlab.ui.classroom.FOLLOW_S: the class fragment's run_every
+CLASS_FRAGMENT = "class-snapshot"  # a button drawn by the class fragment: its fragment id is the timer's
+TEACHER_TOKEN = "class-load-teacher-token"
 
 
 @dataclass
@@ -66,9 +78,17 @@ class Tally:
 
 class Student:
     def __init__(
-        self, number: int, base_url: str, tally: Tally, scenario: str, interval_s: float, trainer: bool
+        self,
+        number: int,
+        base_url: str,
+        tally: Tally,
+        scenario: str,
+        interval_s: float,
+        trainer: bool,
+        query: str = "",
     ):
-        self.number, self.base_url, self.tally = number, base_url, tally
+        self.number, self.base_url, self.tally, self.query = number, base_url, tally, query
+        self.next_poll = 0.0
         self.scenario, self.interval_s, self.trainer = scenario, interval_s, trainer
         self.rng = random.Random(number)
         self.jar = CookieJar()  # a browser keeps its cookies (the proxy's sticky one) across reconnects
@@ -81,7 +101,7 @@ class Student:
         self.tab = Tab(self.base_url, jar=self.jar, session_id=self.session_id)
         try:
             await self.tab.connect(PLAYGROUND)
-            self.tally.record("open", await self.tab.open_page(PLAYGROUND))
+            self.tally.record("open", await self.tab.open_page(PLAYGROUND, self.query))
         finally:
             self.tally.connections[self.number].append(self.tab.replicas)
         self.session_id = self.tab.session_id
@@ -114,6 +134,10 @@ class Student:
                 if self.tab is None:
                     await self.join()
                 await asyncio.sleep(self.interval_s * self.rng.uniform(0.5, 1.5))
+                if self.query and time.monotonic() >= self.next_poll and CLASS_FRAGMENT in self.tab.widgets:
+                    self.next_poll = time.monotonic() + FOLLOW_S
+                    fragment = self.tab.widgets[CLASS_FRAGMENT].fragment_id
+                    self.tally.record("follow-poll", await self.tab.rerun_fragment(fragment))
                 if time.monotonic() < until:
                     await self.act()
             except (websockets.ConnectionClosed, OSError, ProtocolError, KeyError) as exc:
@@ -155,9 +179,17 @@ def summary(tally: Tally, seconds: float) -> dict:
 
 
 async def simulate(
-    tally: Tally, url: str, students: int, seconds: float, scenario: str, interval_s: float, trainers: int
+    tally: Tally,
+    url: str,
+    students: int,
+    seconds: float,
+    scenario: str,
+    interval_s: float,
+    trainers: int,
+    queries: list[str] | None = None,
 ) -> float:
-    class_ = [Student(i, url, tally, scenario, interval_s, i < trainers) for i in range(students)]
+    queries = queries or [""] * students
+    class_ = [Student(i, url, tally, scenario, interval_s, i < trainers, queries[i]) for i in range(students)]
     # Students arrive over the first seconds, as a class does, rather than in one burst.
     arrivals = [asyncio.create_task(_arrive(s, 0.1 * i)) for i, s in enumerate(class_)]
     await asyncio.gather(*arrivals)
@@ -187,6 +219,7 @@ def measure(
     trainers: int = 0,
     settle_s: float = 3.0,
     tally: Tally | None = None,
+    queries: list[str] | None = None,
 ) -> dict:
     """Run the class against ``url`` and return the benchmark's JSON object (as a dict).
 
@@ -207,7 +240,9 @@ def measure(
     sampler = RssSampler(pids)
     before = sampler.now()
     sampler.start()
-    elapsed = st_protocol.run(simulate(tally, url, students, seconds, scenario, interval_s, trainers))
+    elapsed = st_protocol.run(
+        simulate(tally, url, students, seconds, scenario, interval_s, trainers, queries)
+    )
     time.sleep(settle_s)
     sampler.stop()
     replicas = {n: sorted({name for c in conns for name in c}) for n, conns in tally.connections.items()}
@@ -268,22 +303,64 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pid", type=int, action="append", default=[], help="app process ids, for RSS")
     parser.add_argument("--flag", action="append", default=[], help="a config option for the started app")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--joined", action="store_true", help="every student joins a class (started app)")
     args = parser.parse_args(argv)
     if args.students < 1 or args.seconds <= 0 or args.interval <= 0:
         parser.error("--students, --seconds and --interval must be positive")
-    server = None if args.url else AppServer(flags=args.flag)
-    try:
-        url = args.url or server.url
-        pids = args.pid or ([server.pid] if server else [])
-        result = measure(url, pids, args.students, args.seconds, args.scenario, args.interval, args.trainers)
-    finally:
-        if server is not None:
-            server.stop()
+    if args.joined and args.url:
+        parser.error("--joined needs the app the benchmark starts (it gives it a fresh store)")
+    with tempfile.TemporaryDirectory() as scratch:
+        env = joined_env(scratch) if args.joined else None
+        server = None if args.url else AppServer(flags=args.flag, env=env)
+        try:
+            url = args.url or server.url
+            pids = args.pid or ([server.pid] if server else [])
+            queries = class_queries(env, args.students) if env else None
+            result = measure(
+                url,
+                pids,
+                args.students,
+                args.seconds,
+                args.scenario,
+                args.interval,
+                args.trainers,
+                queries=queries,
+            )
+        finally:
+            if server is not None:
+                server.stop()
     result["flags"] = args.flag
+    result["joined"] = args.joined
     if args.json:
         print(json.dumps(result))
     else:
         print(json.dumps(result, indent=2))
+
+
+def joined_env(scratch: str) -> dict[str, str]:
+    return {
+        "MNISTLAB_DATABASE_URL": f"sqlite:///{scratch}/runs.sqlite",
+        "MNISTLAB_TEACHER_TOKEN": TEACHER_TOKEN,
+    }
+
+
+def class_queries(env: dict[str, str], students: int) -> list[str]:
+    """Open a class in the app's store, put the playground on the teacher's screen, join every student."""
+    from mnistlab.store import RunStore, new_token
+    from mnistlab.store.classroom import Classroom
+
+    os.environ.update(env)  # the teacher check reads the token from the environment
+    store = RunStore(env["MNISTLAB_DATABASE_URL"])
+    room = Classroom(store)
+    code = room.open_class(TEACHER_TOKEN).code
+    room.publish(TEACHER_TOKEN, code, PLAYGROUND, {})
+    queries = []
+    for n in range(students):
+        token = new_token()
+        room.join(code, token, f"Student {n}")
+        queries.append(urllib.parse.urlencode({"class": code, "me": token}))
+    store.close()
+    return queries
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ class Tab:
         self.session_id = ""
         self.pages: dict[str, str] = {}  # url path ("binary_2d") -> page_script_hash
         self.page = ""
+        self.query_string = ""  # sent with every rerun, as the browser sends its URL's
         self.widgets: dict[str, Widget] = {}  # user key ("model-C") -> widget
         self.states: dict[str, WidgetState] = {}  # widget id -> the value this tab has set
         self.replicas: list[str] = []  # the replica that answered each request, behind the proxy
@@ -115,16 +116,21 @@ class Tab:
 
     async def open_page(self, page: str, query_string: str = "") -> RunResult:
         """A navigation: a full run of ``page`` (its url path, "" for the default page)."""
-        self.page = page
+        self.page, self.query_string = page, query_string
         self.states.clear()  # a new page's widgets are new widgets
         return await self._run(query_string=query_string, fragment_id="")
+
+    async def rerun_fragment(self, fragment_id: str) -> RunResult:
+        """What the browser sends for a fragment with ``run_every``, on its timer."""
+        return await self._run(query_string=self.query_string, fragment_id=fragment_id)
 
     async def set_widget(self, key: str, state: WidgetState) -> RunResult:
         """A widget changed in the browser: send every value set so far, with the widget's fragment id."""
         widget = self.widgets[key]
         state.id = widget.id
         self.states[widget.id] = state
-        return await self._run(query_string="", fragment_id=widget.fragment_id)
+        # The browser sends the page's query string with every rerun (a class code, a student token).
+        return await self._run(query_string=self.query_string, fragment_id=widget.fragment_id)
 
     async def select(self, key: str, option_index: int) -> RunResult:
         """A select slider released on its ``option_index``-th option."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -381,47 +381,44 @@ class Classroom:
         text = " ".join(str(text).split())[:QUESTION_MAX_CHARS]
         if not text:
             raise ValueError("Type the question the class should answer with a number.")
+        return self._set_question(
+            teacher_token,
+            code,
+            lambda previous: Question(
+                id=(previous.id + 1 if previous else 1), text=text, unit=unit, measure=measure
+            ),
+        )
+
+    def reveal(self, teacher_token: str | None, code: str, truth: float, label: str = "") -> Question:
+        """Show the class the measured value beside their answers; answering closes."""
+        if not isinstance(truth, int | float) or not math.isfinite(truth):
+            raise ValueError("The revealed value must be a finite number.")
+
+        def revealed(question: Question | None) -> Question:
+            if question is None:
+                raise ValueError("There is no question to reveal: ask one first.")
+            return Question(
+                **{**asdict(question), "revealed": True, "truth": float(truth), "truth_label": label}
+            )
+
+        return self._set_question(teacher_token, code, revealed)
+
+    def _set_question(
+        self, teacher_token: str | None, code: str, make: Callable[[Question | None], Question]
+    ) -> Question:
         identity.require_teacher(teacher_token)
         code = normalise_code(code)
 
         def change(conn: sa.Connection) -> Question:
             row = _class_row(conn, code)
             _require_open(code, row)
-            previous = Question.from_row(row.question)
-            question = Question(
-                id=(previous.id + 1 if previous else 1), text=text, unit=unit, measure=measure
-            )
+            question = make(Question.from_row(row.question))
             conn.execute(
                 classes.update()
                 .where(classes.c.code == code)
                 .values(question=plain(asdict(question)), revision=classes.c.revision + 1)
             )
             return question
-
-        return self.store._write(change)
-
-    def reveal(self, teacher_token: str | None, code: str, truth: float, label: str = "") -> Question:
-        """Show the class the measured value beside their answers; answering closes."""
-        if not isinstance(truth, int | float) or not math.isfinite(truth):
-            raise ValueError("The revealed value must be a finite number.")
-        identity.require_teacher(teacher_token)
-        code = normalise_code(code)
-
-        def change(conn: sa.Connection) -> Question:
-            row = _class_row(conn, code)
-            _require_open(code, row)
-            question = Question.from_row(row.question)
-            if question is None:
-                raise ValueError("There is no question to reveal: ask one first.")
-            revealed = Question(
-                **{**asdict(question), "revealed": True, "truth": float(truth), "truth_label": label}
-            )
-            conn.execute(
-                classes.update()
-                .where(classes.c.code == code)
-                .values(question=plain(asdict(revealed)), revision=classes.c.revision + 1)
-            )
-            return revealed
 
         return self.store._write(change)
 

@@ -116,7 +116,7 @@ def test_a_teacher_and_two_students_run_a_lesson(lesson_server, browser):
         teacher.wait_for_selector("text=Drawn again here from their setting")
         assert teacher.get_by_role("heading", name="Student 1 (1 of 1)").count() == 1
         assert teacher.get_by_text("C=0.0001").count() >= 1
-        assert teacher.locator("[data-testid=stPlotlyChart]").count() >= 1
+        teacher.wait_for_selector("[data-testid=stPlotlyChart]")
 
         # Predict, then reveal: the step's question, two answers pooled, the measured value.
         click(teacher, "Ask the class")
@@ -133,7 +133,20 @@ def test_a_teacher_and_two_students_run_a_lesson(lesson_server, browser):
         for student in (ada, bob):
             student.wait_for_selector("text=Measured:", timeout=FOLLOW_MS)
         assert exceptions(teacher) == [] and exceptions(ada) == [] and exceptions(bob) == []
-        teacher.screenshot(path=str(ARTIFACTS / "lesson-teacher-1280x720.png"), full_page=True)
+        # The projector: presenter mode, the first screen at both sizes, then the projected snapshot.
+        teacher.get_by_text("Presenter mode").click()
+        wait_idle(teacher)
+        assert teacher.get_by_text("Names are off the projector").count() == 1
+        for width, height in ((1280, 720), (1920, 1080)):
+            teacher.set_viewport_size({"width": width, "height": height})
+            wait_idle(teacher)
+            teacher.locator("[data-testid=class-code]").scroll_into_view_if_needed()
+            teacher.screenshot(path=str(ARTIFACTS / f"lesson-projector-code-{width}x{height}.png"))
+            teacher.get_by_text("answers from the class").scroll_into_view_if_needed()
+            teacher.screenshot(path=str(ARTIFACTS / f"lesson-projector-reveal-{width}x{height}.png"))
+            teacher.get_by_role("heading", name="Student 1 (1 of 1)").scroll_into_view_if_needed()
+            teacher.screenshot(path=str(ARTIFACTS / f"lesson-projector-snapshot-{width}x{height}.png"))
+        assert exceptions(teacher) == []
     except Exception:
         for n, context in enumerate(contexts):
             for pg in context.pages:
