@@ -20,7 +20,13 @@ import pytest
 from mnistlab.data import datasets, problems
 
 # Unit tests first, then AppTest, then the browser and load layers: a core failure shows in seconds.
-APPTEST_FILES = ("test_pages.py", "test_classroom.py", "test_class_board_page.py", "test_pages_app.py")
+APPTEST_FILES = (
+    "test_pages.py",
+    "test_classroom.py",
+    "test_class_board_page.py",
+    "test_pages_app.py",
+    "test_lesson_page.py",
+)
 _run_cache: Path | None = None
 _previous_cache_env: str | None = None
 
