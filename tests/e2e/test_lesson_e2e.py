@@ -83,7 +83,7 @@ def test_a_teacher_and_two_students_run_a_lesson(lesson_server, browser):
         click(teacher, "Next step")
         for student in (ada, bob):
             student.wait_for_selector("text=following the teacher (Binary 2-D playground)", timeout=FOLLOW_MS)
-            student.wait_for_selector("[data-testid=stMetric]", timeout=120_000)  # a first fit, under load
+            student.wait_for_selector("[data-testid=stMetric]", timeout=240_000)  # a first fit, under load
             wait_idle(student)
             assert "model-C=1e-4" in student.url or "model-C=0.0001" in student.url
             assert exceptions(student) == []
