@@ -12,7 +12,7 @@ from benchmarks.browser import ARTIFACTS, Server, exceptions, open_page, wait_id
 
 pytestmark = pytest.mark.e2e
 TEACHER = "teacher-token-for-the-lesson-e2e"
-FOLLOW_MS = 45_000  # the pages poll every 3 s; a loaded CI machine gets some slack
+FOLLOW_MS = 90_000  # the pages poll every 3 s; a first page run on a loaded machine takes far longer
 
 
 @pytest.fixture(scope="module")
@@ -82,7 +82,7 @@ def test_a_teacher_and_two_students_run_a_lesson(lesson_server, browser):
         click(teacher, "Start the lesson")
         click(teacher, "Next step")
         for student in (ada, bob):
-            student.wait_for_selector("text=following the teacher (Binary 2-D playground)", timeout=FOLLOW_MS)
+            student.wait_for_selector("text=following the teacher", timeout=FOLLOW_MS)
             student.wait_for_selector("[data-testid=stMetric]", timeout=240_000)  # a first fit, under load
             wait_idle(student)
             assert "model-C=1e-4" in student.url or "model-C=0.0001" in student.url
