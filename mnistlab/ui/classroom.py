@@ -16,13 +16,15 @@ import streamlit as st
 from mnistlab import lessons
 from mnistlab.store import NotAllowed, StoreUnavailable
 from mnistlab.store.classroom import Classroom, ClassState, NotAMember, UnknownClass
-from mnistlab.ui import identity, keys
+from mnistlab.ui import identity, keys, url_state
 from mnistlab.views import classroom as views
 
 FOLLOW_S = 3
 LESSON_PAGE = "lesson"
 # Parameters that belong to this browser, not to the setting the class shares.
 PERSONAL = (identity.TOKEN_PARAM, keys.CLASS, keys.PRESENTER)
+# The class code is read here, not by a widget: the router must not report it as ignored and drop it.
+url_state.READ_BY_CODE.add(keys.CLASS)
 
 
 @st.cache_resource(show_spinner=False)

@@ -140,7 +140,7 @@ def test_a_teacher_and_two_students_run_a_lesson(lesson_server, browser):
             wait_idle(teacher)
             teacher.locator("[data-testid=class-code]").scroll_into_view_if_needed()
             teacher.screenshot(path=str(ARTIFACTS / f"lesson-projector-code-{width}x{height}.png"))
-            teacher.get_by_text("answers from the class").scroll_into_view_if_needed()
+            teacher.locator(".js-plotly-plot").get_by_text("answers from the class").scroll_into_view_if_needed()
             teacher.screenshot(path=str(ARTIFACTS / f"lesson-projector-reveal-{width}x{height}.png"))
             teacher.get_by_role("heading", name="Student 1 (1 of 1)").scroll_into_view_if_needed()
             teacher.screenshot(path=str(ARTIFACTS / f"lesson-projector-snapshot-{width}x{height}.png"))
