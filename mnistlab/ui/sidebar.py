@@ -54,6 +54,7 @@ LAYOUT_CSS = """<style>
 [data-testid=stMainBlockContainer] { padding-top: 2.5rem; }
 h1 { font-size: 2.1rem !important; }
 h2 { font-size: 1.75rem !important; }
+h3 { font-size: 1.45rem !important; }
 </style>"""
 
 
