@@ -72,12 +72,15 @@ def test_training_inside_the_network_updates_and_runs_are_compared(app):
     after_jobs(app.button(key="train-run").click().run())
     assert not app.exception
     assert any(s.value == "Inside the network, after epoch 1" for s in app.subheader)
-    first = titled(app, "First layer: the weights of 10 of its 10 units")["data"][0]["z"]
+    weights = titled(app, "Each class's weights on the 784 pixels")
+    # The linear network's ten units are the ten classes: each picture named by its class.
+    assert [a["text"] for a in weights["layout"]["annotations"]] == [str(c) for c in range(10)]
+    first = weights["data"][0]["z"]
     app.run()  # the toggle was drawn (disabled) before the first model existed
     app.toggle(key="train-resume").set_value(True).run()
     after_jobs(app.button(key="train-run").click().run())
     assert not app.exception
-    second = titled(app, "First layer: the weights of 10 of its 10 units")["data"][0]["z"]
+    second = titled(app, "Each class's weights on the 784 pixels")["data"][0]["z"]
     a, b = values(first), values(second)
     # One more epoch moved the weights.
     assert a.shape == b.shape and not np.allclose(np.nan_to_num(a), np.nan_to_num(b))

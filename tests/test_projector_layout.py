@@ -103,3 +103,26 @@ def test_the_overviews_figures_fit_the_projectors_height(mnist):
     # The class counts and the sample digits side by side: each with its title inside the window (the bar
     # chart was 810 px tall before, taller than a 720 px projector).
     assert len(heights) >= 2 and max(heights[:2]) <= PROJECTOR_HEIGHT * 0.7
+
+
+def test_a_linear_networks_ten_weight_pictures_are_named_and_large_on_the_projector(monkeypatch):
+    rng = np.random.default_rng(0)
+    names = [f"class {c}" for c in range(10)]
+    figure = learning.pictures_figure(rng.normal(size=(10, 28, 28)), "weights", per_row=5, labels=names)
+    shown = projected(monkeypatch, figure)
+    notes = shown.layout.annotations
+    assert [a.text for a in notes] == names and min(a.font.size for a in notes) >= MIN_PROJECTED_PX
+    z = np.array(shown.data[0].z, dtype=float)
+    blank = np.isnan(z).all(axis=0)  # the gaps between pictures: columns with no weight
+    starts = np.flatnonzero(~blank[1:] & blank[:-1]) + 1
+    per_row = 1 + len(starts)
+    assert per_row == 5
+    # Two rows of five at a 1280x720 projector's main column (about 680 px beside the colour bar): each
+    # picture about 130 px wide; the figure's height lets it keep that size.
+    layout = shown.layout
+    plot_h = layout.height - layout.margin.t - layout.margin.b
+    assert 28 * plot_h / len(z) >= 120
+    # Each name sits in the blank band over its own picture, not on another's pixels.
+    for note in notes:
+        y, x = int(round(note.y)), int(round(note.x))
+        assert np.isnan(z[y, x]) and not np.isnan(z[y - 6, x]), (note.text, y, x)

@@ -70,6 +70,18 @@ def show(model: nn.Module, dataset: str, choice: InputChoice, epoch: int) -> Non
                 per_row=16,
             ),
         )
+    elif weights is not None and _scores_classes(model):
+        # A linear network: each unit is a class's score. Named, and five to a row: ten in one row were
+        # about 70 px each and unnamed on a projector.
+        charts.plotly(
+            st,
+            learning.pictures_figure(
+                weights,
+                "Each class's weights on the 784 pixels: red adds to its score, blue subtracts",
+                per_row=5,
+                labels=list(recipe.dataset(dataset).class_names),
+            ),
+        )
     elif weights is not None:
         shown = weights[:32]
         charts.plotly(
@@ -105,6 +117,11 @@ def show(model: nn.Module, dataset: str, choice: InputChoice, epoch: int) -> Non
                     learning.as_pictures(maps), title, per_row=8, signed=False, unit="activation"
                 ),
             )
+
+
+def _scores_classes(model: nn.Module) -> bool:
+    """Its only layer reads the pixels and gives the class scores (the linear network)."""
+    return sum(isinstance(m, nn.Linear | nn.Conv2d) for m in model.modules()) == 1
 
 
 @st.cache_resource(max_entries=2, show_spinner="Mapping the default model's last hidden layer...")

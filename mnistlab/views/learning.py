@@ -50,11 +50,15 @@ def pictures_figure(
     signed: bool = True,
     height: int | None = None,
     unit: str = "weight",
+    labels: Sequence[str] | None = None,
 ) -> go.Figure:
     """Small images side by side: signed values (weights) blue-white-red around zero, activations
-    (non-negative after a ReLU) dark on white."""
+    (non-negative after a ReLU) dark on white. ``labels``: a name over each picture (a class's)."""
     images = np.asarray(images, dtype=np.float32)
     gap = max(1, images.shape[-1] // 7)
+    band = images.shape[-2] // 3 if labels else 0  # blank rows over each picture for its name
+    if band:
+        images = np.concatenate([np.full((len(images), band, images.shape[-1]), np.nan), images], axis=1)
     grid = _grid(images, per_row, gap)
     limit = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
     limit = limit or 1.0
@@ -72,6 +76,17 @@ def pictures_figure(
             **scale,
         )
     )
+    h, w = images.shape[-2:]
+    cols = (grid.shape[1] + gap) // (w + gap)
+    for i, name in enumerate(labels or ()):
+        r, c = divmod(i, cols)
+        fig.add_annotation(
+            x=c * (w + gap) + (w - 1) / 2,
+            y=grid.shape[0] - 1 - (r * (h + gap) + band / 2),
+            text=name,
+            showarrow=False,
+            font=dict(size=14),
+        )
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
     rows = grid.shape[0] / grid.shape[1]
