@@ -55,7 +55,9 @@ def plotly(
         figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
     if len(title) > width and "<br>" not in title:
         lines = textwrap.wrap(title, width)
-        extra = round(22 * factor * (len(lines) - 1))  # the plot keeps its size; the chart grows
+        # the plot keeps its size; the chart grows by a title line (22 px was one line less than a
+        # projected title needs: its second line ran into a gallery's first row)
+        extra = round(30 * factor * (len(lines) - 1))
         figure.update_layout(
             title_text="<br>".join(lines),
             margin_t=(figure.layout.margin.t or 50) + extra,

@@ -63,8 +63,14 @@ def test_proba(label: str, found: dict[str, Callable[[], np.ndarray]]) -> np.nda
 
 
 def _caption(names, truth: int, pred: int, confidence: float) -> str:
-    # Two short lines: on one, Fashion-MNIST's "T-shirt/top -> Pullover (97 %)" ran into its neighbours.
-    return f"{names[truth]}<br>-> {names[pred]} {100 * confidence:.0f} %"
+    # Short lines: on one, Fashion-MNIST's "T-shirt/top -> Pullover (97 %)" ran into its neighbours, and
+    # so did "-> Pullover 97 %" on a projector.
+    return f"{names[truth]}<br>-> {names[pred]}<br>{100 * confidence:.0f} %"
+
+
+def _per_row() -> int:
+    """Pictures per row of a gallery: fewer on a projector, where the captions grow (ui/charts.py)."""
+    return 6 if charts.scale() != 1.0 else 8
 
 
 def confident_mistakes(dataset: str, proba: np.ndarray, names) -> None:
@@ -82,7 +88,7 @@ def confident_mistakes(dataset: str, proba: np.ndarray, names) -> None:
         learning.gallery_figure(
             images,
             captions,
-            per_row=8,
+            per_row=_per_row(),
             title=f"{len(picked)} wrong test images, most confident first: "
             "true -> predicted (probability given)",
         ),

@@ -121,7 +121,10 @@ def gallery_figure(
         )
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, scaleanchor="x", constrain="domain")
-    return _tight(figures.style(fig, title, height=int(90 + (82 + 8 * lines) * rows)))
+    # Pictures and captions keep the same size whatever the row count: a row's height follows its share
+    # of the width (at 8 a row, 82 px plus the caption's lines), so fewer pictures a row are larger.
+    per_row_px = (82 + 8 * lines) * 8 / cols
+    return _tight(figures.style(fig, title, height=int(90 + per_row_px * rows)))
 
 
 def class_report_figure(
