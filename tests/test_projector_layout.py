@@ -31,6 +31,9 @@ def projected(monkeypatch, figure: go.Figure, **options) -> go.Figure:
         def plotly_chart(self, figure, **_):
             shown["figure"] = figure
 
+        def markdown(self, *_, **__):  # the chart's text alternative
+            pass
+
     monkeypatch.setattr(st, "session_state", {keys.PRESENTER: True})
     charts.plotly(Where(), figure, **options)
     return shown["figure"]

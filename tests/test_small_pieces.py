@@ -53,6 +53,9 @@ def test_a_long_chart_title_is_broken_into_lines_that_fit(monkeypatch):
         def plotly_chart(self, figure, **_):
             shown["figure"] = figure
 
+        def markdown(self, *_, **__):  # the chart's text alternative
+            pass
+
     monkeypatch.setattr(st, "session_state", {keys.PRESENTER: True})
     figure = go.Figure(layout=dict(title_text=title, height=300, margin=dict(t=50)))
     charts.plotly(Where(), figure)
