@@ -129,3 +129,20 @@ def test_a_linear_networks_ten_weight_pictures_are_named_and_large_on_the_projec
     for note in notes:
         y, x = int(round(note.y)), int(round(note.x))
         assert np.isnan(z[y, x]) and not np.isnan(z[y - 6, x]), (note.text, y, x)
+
+
+def test_the_ten_classes_page_puts_its_confusion_matrix_first_on_the_projector(mnist):
+    at = AppTest.from_file(APP, default_timeout=300).switch_page("pages/multiclass.py").run()
+    assert not at.exception
+    # A student reads the exercises in order: the timing curves (3.2) above the confusion matrix (3.3).
+    assert [h.value for h in at.header][:2] == [
+        "Nearest-neighbour timing curves (exercise 3.2)",
+        "Confusion matrix (exercise 3.3)",
+    ]
+    at.toggle(key="presenter").set_value(True).run()
+    assert not at.exception
+    # On a projector the matrix comes first, so it starts on the first screen at 1280x720.
+    assert [h.value for h in at.header][:2] == [
+        "Confusion matrix (exercise 3.3)",
+        "Nearest-neighbour timing curves (exercise 3.2)",
+    ]
