@@ -5,14 +5,13 @@ import re
 from pathlib import Path
 
 import numpy as np
-import plotly.graph_objects as go
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from mnistlab.store import BoardEntry
-from mnistlab.ui import charts, keys, sidebar
+from mnistlab.ui import sidebar
 from mnistlab.views import board, figures, learning
+from tests.projected import projected
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PROJECTOR_HEIGHT = 720  # the smallest projector served, and the height assumed before the browser reports
@@ -21,22 +20,6 @@ PROJECTOR_HEIGHT = 720  # the smallest projector served, and the height assumed 
 MIN_PROJECTED_PX = 16
 # Streamlit's own heading sizes (rem), where a page's style leaves them as they are.
 STREAMLIT_HEADINGS = {"h1": 2.75, "h2": 2.25, "h3": 1.75}
-
-
-def projected(monkeypatch, figure: go.Figure, **options) -> go.Figure:
-    """The figure as charts.plotly hands it to Streamlit in presenter mode."""
-    shown = {}
-
-    class Where:
-        def plotly_chart(self, figure, **_):
-            shown["figure"] = figure
-
-        def markdown(self, *_, **__):  # the chart's text alternative
-            pass
-
-    monkeypatch.setattr(st, "session_state", {keys.PRESENTER: True})
-    charts.plotly(Where(), figure, **options)
-    return shown["figure"]
 
 
 def test_where_c_matters_keeps_its_legend_off_the_x_axis_title_and_its_title_whole(monkeypatch):

@@ -42,23 +42,13 @@ def test_an_unknown_device_is_refused_by_name():
 def test_a_long_chart_title_is_broken_into_lines_that_fit(monkeypatch):
     """A plotly title never wraps: in presenter mode at 1280 px it ran off the chart."""
     import plotly.graph_objects as go
-    import streamlit as st
 
-    from mnistlab.ui import charts, keys
+    from mnistlab.ui import charts
+    from tests.projected import projected
 
     title = "24 wrong test images, most confident first: true -> predicted (probability given)"
-    shown = {}
-
-    class Where:
-        def plotly_chart(self, figure, **_):
-            shown["figure"] = figure
-
-        def markdown(self, *_, **__):  # the chart's text alternative
-            pass
-
-    monkeypatch.setattr(st, "session_state", {keys.PRESENTER: True})
     figure = go.Figure(layout=dict(title_text=title, height=300, margin=dict(t=50)))
-    charts.plotly(Where(), figure)
+    shown = {"figure": projected(monkeypatch, figure)}
     lines = shown["figure"].layout.title.text.split("<br>")
     assert len(lines) == 2 and max(map(len, lines)) <= charts.TITLE_CHARS[True]
     assert shown["figure"].layout.margin.t > 50 and figure.layout.title.text == title  # the original kept

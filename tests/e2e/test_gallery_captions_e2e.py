@@ -10,8 +10,9 @@ import pytest
 import streamlit as st
 
 from mnistlab.data import datasets
-from mnistlab.ui import charts, keys, mistakes
+from mnistlab.ui import keys, mistakes
 from mnistlab.views import learning
+from tests.projected import projected
 
 pytestmark = pytest.mark.e2e
 
@@ -38,20 +39,11 @@ def test_fashion_mistake_captions_do_not_run_into_each_other(browser, monkeypatc
     pairs = [(t, p) for t in range(10) for p in range(10) if t != p]
     pairs.sort(key=lambda tp: -len(names[tp[0]]) - len(names[tp[1]]))
     captions = [mistakes._caption(names, t, p, 0.97) for t, p in pairs[:24]]
-    shown = {}
-
-    class Where:
-        def plotly_chart(self, figure, **_):
-            shown["figure"] = figure
-
-        def markdown(self, *_, **__):  # the chart's text alternative
-            pass
-
-    monkeypatch.setattr(st, "session_state", {keys.PRESENTER: mode == "presenter"})
     images = np.full((24, 28, 28), 128, dtype=np.uint8)
+    monkeypatch.setattr(st, "session_state", {keys.PRESENTER: mode == "presenter"})  # for _per_row
     figure = learning.gallery_figure(images, captions, per_row=mistakes._per_row(), title="mistakes")
-    charts.plotly(Where(), figure)
-    html = pio.to_html(shown["figure"], include_plotlyjs=True, full_html=True)
+    shown = projected(monkeypatch, figure, presenter=mode == "presenter")
+    html = pio.to_html(shown, include_plotlyjs=True, full_html=True)
     html = html.replace("<body>", f"<body style='margin:0'><div style='width:{column_px}px'>", 1)
     context = browser.new_context(viewport={"width": window[0], "height": window[1]})
     try:
