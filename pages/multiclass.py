@@ -38,7 +38,10 @@ with timing_place:
 
 with confusion_place:
     st.header("Confusion matrix (exercise 3.3)")
-    c1, c2 = st.columns(2)
+    # On the projector the knobs and numbers sit beside the matrix, so all of it fits the first screen.
+    beside = st.columns([3, 2]) if settings.presenter else None
+    knobs = beside[1] if beside else st.container()
+    c1, c2 = knobs.columns(2)
     conf_sizes = [250, 500, 1000, 2000, 5000, 10000, 60000]
     n_conf = widgets.stepped(
         c1,
@@ -52,7 +55,7 @@ with confusion_place:
     counts, pred = shared.knn_confusion(settings.dataset, n_conf, k_conf)
     a, b, n_ab = metrics.most_confused_pair(counts)
     worst, worst_rate = metrics.most_misclassified(counts)
-    st.markdown(
+    knobs.markdown(
         f"**Most confused pair:** {names[a]} and {names[b]} ({n_ab} test images, both directions).  \n"
         f"**Most often misclassified:** {names[worst]} ({worst_rate:.1f} % of its test images).  \n"
         f"Test error {metrics.error_pct(data.y_test, pred):.2f} % with {n_conf:,} training images, "
@@ -69,7 +72,7 @@ with confusion_place:
             test_error_pct=metrics.error_pct(data.y_test, pred),
         )
     )
-    left, right = st.columns([3, 2])
+    left, right = beside or st.columns([3, 2])
     charts.plotly(
         left,
         figures.confusion_figure(
