@@ -1,4 +1,5 @@
-"""AppTest: the lessons' sections (make it wrong, accuracy against epsilon) appear and respond."""
+"""AppTest: the lessons' sections (make it wrong, accuracy against epsilon) appear and respond. They attack
+and calibrate the default MLP, so each waits for its first training (the `default_model` fixture)."""
 
 from pathlib import Path
 
@@ -17,7 +18,7 @@ def attack_script():
     adversarial.make_it_wrong("mnist", recipe.split("mnist").X_test[0].reshape(28, 28))
 
 
-def test_make_it_wrong_finds_an_epsilon_untargeted_and_targeted(mnist):
+def test_make_it_wrong_finds_an_epsilon_untargeted_and_targeted(default_model):
     at = AppTest.from_function(attack_script, default_timeout=TIMEOUT).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Make it wrong"]
@@ -38,7 +39,7 @@ def test_make_it_wrong_finds_an_epsilon_untargeted_and_targeted(mnist):
     assert float(iterative[0].split(": ")[1].split("**")[0]) <= float(aimed[0].split(": ")[1].split("**")[0])
 
 
-def test_robustness_page_draws_accuracy_against_epsilon_with_the_references(mnist):
+def test_robustness_page_draws_accuracy_against_epsilon_with_the_references(default_model):
     at = AppTest.from_file(str(ROOT / "pages" / "robustness.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
     assert [s.value for s in at.subheader] == ["Accuracy against epsilon", "Can you trust its probabilities?"]
@@ -56,7 +57,7 @@ def test_robustness_page_draws_accuracy_against_epsilon_with_the_references(mnis
     assert "500 test images" in figure["layout"]["title"]["text"]
 
 
-def test_temperature_slider_moves_ece_and_nll_but_never_the_test_error(mnist):
+def test_temperature_slider_moves_ece_and_nll_but_never_the_test_error(default_model):
     at = AppTest.from_file(str(ROOT / "pages" / "robustness.py"), default_timeout=TIMEOUT).run()
     assert not at.exception
 
