@@ -97,6 +97,20 @@ def pytest_collection_modifyitems(
         return n, (item.stash.get(_collected, 0) if n >= 2 else 0)
 
     items.sort(key=key)  # stable: within the first two layers, the order randomly chose
+    keep_written_order(items)
+
+
+def keep_written_order(items: list[pytest.Item]) -> None:
+    """A module marked ``in_order`` (its tests share one stateful fixture in sequence, e.g. a Ray instance
+    that its last test shuts down) keeps its tests' written order, in the places the shuffle gave them."""
+    by_module: dict[str, list[int]] = {}
+    for i, item in enumerate(items):
+        if item.get_closest_marker("in_order"):
+            by_module.setdefault(str(item.fspath), []).append(i)
+    for places in by_module.values():
+        written = sorted((items[i] for i in places), key=lambda item: item.stash.get(_collected, 0))
+        for i, item in zip(places, written, strict=True):
+            items[i] = item
 
 
 def require(part: str, variable: str, missing: str) -> None:

@@ -17,12 +17,15 @@ ray = require_module("ray", "MNISTLAB_REQUIRE_RAY")
 from mnistlab import jobs  # noqa: E402
 from mnistlab.jobs import JobKind, State  # noqa: E402
 
-pytestmark = pytest.mark.timeout(180)
+# One private Ray instance for the module, shut down by its last test: the order as written.
+pytestmark = [pytest.mark.timeout(180), pytest.mark.in_order]
 
 LINEAR = {"model": "linear", "optimizer": "sgd", "lr": 0.1, "batch_size": 64, "epochs": 1}
 
 
 def crash_work(params, report, should_stop):
+    if os.getpid() == params["runner"]:  # never the test runner itself, whatever runs the work
+        raise RuntimeError("crash_work ran in the test process")
     os._exit(1)  # a worker that dies, as on a node that goes away
 
 
@@ -90,7 +93,7 @@ def test_small_cv_grid_and_its_stop(executor):
 
 
 def test_a_lost_worker_is_a_failed_job_with_the_reason(executor):
-    job = executor.submit(JobKind("crash", crash_work), {}, "s1")
+    job = executor.submit(JobKind("crash", crash_work), {"runner": os.getpid()}, "s1")
     assert job.wait(60)
     assert job.status().state is State.FAILED
     assert "worker was lost" in job.status().reason
