@@ -223,8 +223,9 @@ def training_controls() -> training.TrainConfig:
         index=list(OPTIMIZER_LABELS).index(first["optimizer"]),
         **bound(keys.widget(keys.TRAIN, "optimizer"), OPTIMIZER_LABELS.get),
     )
-    lr = stepped(
-        c3,
+    # The training page's sliders have no step buttons: their row under each slider pushed Train below a
+    # 1366x768 laptop's first screen. A click on the track or the arrow keys still move them (2.5.7).
+    lr = c3.select_slider(
         "Learning rate (log scale)",
         LR_VALUES,
         value=first["lr"],
@@ -232,8 +233,7 @@ def training_controls() -> training.TrainConfig:
         **bound(keys.widget(keys.TRAIN, "lr"), format_lr, LR_VALUES),
     )
     c1, c2, c3 = st.columns(3)
-    batch = stepped(
-        c1,
+    batch = c1.select_slider(
         "Batch size",
         BATCH_SIZES,
         value=first["batch_size"],
@@ -241,9 +241,7 @@ def training_controls() -> training.TrainConfig:
         disabled=optimizer == "gd",
         help="Full-batch gradient descent uses all 60,000 images per step.",
     )
-    epochs = stepped(
-        c2, "Epochs", range(1, 101), True, value=first["epochs"], **bound(keys.widget(keys.TRAIN, "epochs"))
-    )
+    epochs = c2.slider("Epochs", 1, 100, value=first["epochs"], **bound(keys.widget(keys.TRAIN, "epochs")))
     scheduler = c3.selectbox(
         "Learning-rate schedule",
         training.SCHEDULERS,

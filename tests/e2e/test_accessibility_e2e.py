@@ -78,7 +78,7 @@ def test_no_serious_accessibility_violation_on_any_page(server, browser, mode):
         # The draw page from the keyboard: a test image by its number instead of the canvas.
         open_page(pg, server.url, "draw" + query)
         pg.get_by_role("tab", name="A test image").click()
-        field = pg.get_by_label("Test image number", exact=False)
+        field = pg.get_by_role("spinbutton", name="Test image number", exact=False)  # not its help button
         field.fill("0")
         field.press("Enter")
         pg.get_by_text("Predicting from test image 0").wait_for()

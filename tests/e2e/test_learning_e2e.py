@@ -7,29 +7,9 @@ import re
 
 import pytest
 
-from benchmarks.browser import ARTIFACTS, ROOT, Server, draw_seven, exceptions, open_page, wait_idle
+from benchmarks.browser import ARTIFACTS, draw_seven, exceptions, open_page, wait_idle
 
 pytestmark = pytest.mark.e2e
-
-MISTAKES_PAGE = 'st.Page("pages/mistakes.py", title="Where it goes wrong", icon=":material/error:"),'
-
-
-@pytest.fixture(scope="module")
-def server(mnist, tmp_path_factory):
-    """app.py with the mistakes page registered (until the integrator adds it to app.py itself)."""
-    from tests.e2e.conftest import require_browser
-
-    require_browser()
-    source = (ROOT / "app.py").read_text()
-    if "pages/mistakes.py" not in source:
-        source = source.replace("\n]\nst.navigation", f"\n    {MISTAKES_PAGE}\n]\nst.navigation", 1)
-    # Page paths made absolute: this copy of app.py lives outside the repository.
-    source = source.replace('st.Page("pages/', f'st.Page("{ROOT}/pages/')
-    script = tmp_path_factory.mktemp("app") / "app.py"
-    script.write_text(source)
-    srv = Server(script=script)
-    yield srv
-    srv.stop()
 
 
 def shot(page, name: str) -> None:

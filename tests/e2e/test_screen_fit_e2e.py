@@ -7,6 +7,8 @@ that does not exist. One server, one browser, the pages in turn; screenshots go 
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from benchmarks.browser import ARTIFACTS, C_SLIDER, Server, exceptions, open_page, wait_idle
@@ -174,6 +176,10 @@ def test_a_reload_keeps_the_student_until_they_ask_to_be_forgotten(server, brows
     pg.get_by_role("button", name="Start").click()
     pg.get_by_text("Signed in as").wait_for()
     wait_idle(pg)
+    # The page's own script writes the cookie once the component has mounted: wait for it, briefly.
+    deadline = time.monotonic() + 20
+    while not [c for c in context.cookies() if c["name"] == "mnistlab_me"] and time.monotonic() < deadline:
+        pg.wait_for_timeout(200)
     cookie = next(c for c in context.cookies() if c["name"] == "mnistlab_me")
     assert cookie["path"] == "/" and cookie["sameSite"] == "Strict", cookie
 
