@@ -54,3 +54,41 @@ def test_switching_back_to_a_seen_page_builds_no_figure(app, built):
         app.switch_page(page).run()
         assert not app.exception
         assert built == [], page
+
+
+def test_copying_a_shared_figure_never_breaks_another_session_reading_it():
+    """A shared figure is read by one session's thread (a chart's text alternative reads each trace's
+    type) while another copies it to enlarge it for a projector. Plotly's own ``go.Figure(figure)``
+    takes "type" out of the original's traces while it copies: with it, this reader failed within a few
+    hundred copies; ``charts.copy_of`` only reads the original."""
+    import sys
+    import threading
+
+    import plotly.graph_objects as go
+
+    from mnistlab.ui import charts
+
+    shared = go.Figure([go.Scatter(x=[1, 2], y=[3, 4], name=f"class {i}") for i in range(4)])
+    failures: list[BaseException] = []
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            try:
+                assert [t.type for t in shared.data] == ["scatter"] * 4
+            except (KeyError, AssertionError) as exc:
+                failures.append(exc)
+                stop.set()
+
+    reader = threading.Thread(target=read)
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible: the window is a few lines long
+    try:
+        reader.start()
+        copies = [charts.copy_of(shared) for _ in range(300) if not stop.is_set()]
+    finally:
+        stop.set()
+        reader.join()
+        sys.setswitchinterval(interval)
+    assert failures == []
+    assert copies[-1].to_dict() == shared.to_dict() and copies[-1] is not shared

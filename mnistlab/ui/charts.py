@@ -26,6 +26,14 @@ def scale() -> float:
 _WRAPPED: dict[tuple[int, int], tuple[go.Figure, go.Figure]] = {}
 
 
+def copy_of(figure: go.Figure) -> go.Figure:
+    """A copy to change, of a figure that may be shared by every student (ui/shared.py) and read by
+    other sessions' threads meanwhile. Not ``go.Figure(figure)``: plotly builds each trace of the copy by
+    popping "type" from the original trace's own properties and putting it back after, so a session
+    reading that trace in between got ``KeyError: 'type'`` (a replica's first class, 12 students at once)."""
+    return go.Figure(figure.to_dict())
+
+
 def plotly(
     where,
     figure: go.Figure,
@@ -52,7 +60,7 @@ def plotly(
         title = figure.layout.title.text or ""
     original = figure
     if factor != 1.0 or (len(title) > width and "<br>" not in title):
-        figure = go.Figure(figure)  # a copy: the figure may be shared by every student (ui/shared.py)
+        figure = copy_of(figure)
     if len(title) > width and "<br>" not in title:
         lines = textwrap.wrap(title, width)
         # the plot keeps its size; the chart grows by a title line (22 px was one line less than a

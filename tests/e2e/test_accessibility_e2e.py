@@ -31,6 +31,11 @@ OPTIONS = {
     "resultTypes": ["violations"],
 }
 SERIOUS = ("serious", "critical")
+TOOLTIPS_OPAQUE = """() => [...document.querySelectorAll('.stTooltipContent')].every(tip => {
+    for (let node = tip; node; node = node.parentElement)
+        if (getComputedStyle(node).opacity !== '1') return false;
+    return true;
+})"""
 
 
 def serious_violations(pg) -> list[str]:
@@ -74,6 +79,9 @@ def test_no_serious_accessibility_violation_on_any_page(server, browser, mode):
         pg.locator(".st-key-model-C-step-up button").first.click()
         pg.wait_for_url("**model-C=3.162**")  # one option up from 1, in the link as a drag would be
         wait_idle(pg)
+        # The mouse still rests on "+", so its tooltip shows: checked once it has faded in (halfway
+        # through the fade, axe measures its text at part opacity).
+        pg.wait_for_function(TOOLTIPS_OPAQUE)
         check(pg, f"{mode}/binary_2d after C+", problems)
         # The draw page from the keyboard: a test image by its number instead of the canvas.
         open_page(pg, server.url, "draw" + query)

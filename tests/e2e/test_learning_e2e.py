@@ -33,8 +33,12 @@ def plot_area(page, index: int):
 def test_where_it_goes_wrong_cells_open_their_images(server, page):
     open_page(page, server.url, "mistakes")
     page.get_by_text("The most confident mistakes").wait_for()
+    # The comparison of two models comes after the galleries, once the second model has classified the
+    # test images (on a fresh cache: trained first).
+    compared = page.locator("[data-testid=stMetric]", has_text="Only the first right")
+    compared.wait_for(timeout=240_000)
     assert exceptions(page) == []
-    assert page.locator("[data-testid=stMetric]", has_text="Only the first right").count() == 1
+    assert compared.count() == 1
     box = plot_area(page, 1)  # the confusion matrix: 10 x 10 cells, true class 0 on top
     true_c, pred_c = 3, 5
     cell_w, cell_h = box["width"] / 10, box["height"] / 10

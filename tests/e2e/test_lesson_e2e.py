@@ -134,7 +134,11 @@ def test_a_teacher_and_two_students_run_a_lesson(lesson_server, browser):
         # The projector: presenter mode, the first screen at both sizes, then the projected snapshot.
         teacher.get_by_text("Presenter mode").click()
         wait_idle(teacher)
-        assert teacher.get_by_text("Names are off the projector").count() == 1
+        # The members' section is drawn after the lesson's step: under load, after wait_idle has seen
+        # the page idle once.
+        names_off = teacher.get_by_text("Names are off the projector")
+        names_off.wait_for(timeout=FOLLOW_MS)
+        assert names_off.count() == 1
         for width, height in ((1280, 720), (1920, 1080)):
             teacher.set_viewport_size({"width": width, "height": height})
             wait_idle(teacher)

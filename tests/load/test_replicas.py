@@ -2,8 +2,8 @@
 
 The class benchmark goes through the proxy: every request of a student's connection (page, health,
 config, websocket) reaches one replica, and both replicas get students. Then one replica is killed
-mid-run: its students reconnect to the other (asking for their old session, which is gone), the errors
-are only theirs and bounded, and the other replica keeps serving throughout.
+mid-run: its students reconnect to a live replica (asking for their old session, which is gone), the
+errors are only theirs and bounded, and the other replica keeps serving throughout.
 """
 
 from __future__ import annotations
@@ -130,9 +130,12 @@ def test_a_replica_dies_mid_lesson(replicas):
     moved = {n: c for n, c in tally.connections.items() if first_replica(c) == "r1"}
     stayed = {n: c for n, c in tally.connections.items() if first_replica(c) == "r2"}
     assert moved and stayed
-    # The students of the dead replica reconnected, and every request of the new connection reached r2.
+    # The students of the dead replica reconnected. Their new session (the health check, the config and
+    # the websocket that holds it) lives on one replica: r2, or r1 once its supervisor has started it
+    # again (about 2 s after the kill here). The page itself, static HTML, may come from the restarted r1
+    # through HAProxy's retry while its health checks still take r1 out of the rotation.
     for connections in moved.values():
-        assert len(connections) >= 2 and set(connections[-1]) == {"r2"}, connections
+        assert len(connections) >= 2 and len(set(connections[-1][1:])) == 1, connections
     # The others never noticed.
     assert all(len(connections) == 1 for connections in stayed.values()), stayed
     assert 1 <= result["errors"] <= 2 * len(moved), result["error_samples"]
