@@ -9,9 +9,20 @@ from mnistlab.ui import internals
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
-def test_the_legacy_pages_flag_still_exists():
-    # If a Streamlit upgrade renames it, direct page links would skip app.py's sidebar and data gate.
-    assert isinstance(internals.uses_pages_directory(), bool)
+def test_the_legacy_pages_flag_still_says_whether_the_app_has_a_pages_folder(monkeypatch, tmp_path):
+    # If a Streamlit upgrade renames the flag or stops setting it, direct page links would skip app.py's
+    # sidebar and data gate (route_through_app reads and clears it). Streamlit sets it once per process,
+    # from the first app script it manages: this app (a pages/ folder) and a script without one.
+    from streamlit.runtime.pages_manager import PagesManager
+
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    PagesManager(str(ROOT / "app.py"))
+    assert internals.uses_pages_directory() is True
+    lone = tmp_path / "lone_app.py"
+    lone.write_text("")
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+    PagesManager(str(lone))
+    assert internals.uses_pages_directory() is False
 
 
 def test_private_streamlit_internals_stay_in_the_routing_module():
