@@ -30,8 +30,13 @@ def copy_of(figure: go.Figure) -> go.Figure:
     """A copy to change, of a figure that may be shared by every student (ui/shared.py) and read by
     other sessions' threads meanwhile. Not ``go.Figure(figure)``: plotly builds each trace of the copy by
     popping "type" from the original trace's own properties and putting it back after, so a session
-    reading that trace in between got ``KeyError: 'type'`` (a replica's first class, 12 students at once)."""
-    return go.Figure(figure.to_dict())
+    reading that trace in between got ``KeyError: 'type'`` (a replica's first class, 12 students at once).
+    Not ``figure.to_dict()`` either: it turns arrays into base64 specs, which the summaries cannot read.
+    Each trace's and the layout's own ``to_plotly_json`` is a deep copy that only reads (no figure here
+    has frames, and a copy is only restyled, never given traces by subplot)."""
+    return go.Figure(
+        data=[trace.to_plotly_json() for trace in figure.data], layout=figure.layout.to_plotly_json()
+    )
 
 
 def plotly(
