@@ -3,9 +3,19 @@
 import streamlit as st
 
 from mnistlab import navigation, records
-from mnistlab.models import knn, metrics
-from mnistlab.ui import charts, recipe, results_log, shared, sidebar, ten_classes, url_state, widgets
-from mnistlab.views import figures, mosaics
+from mnistlab.models import diagnostics, knn, metrics
+from mnistlab.ui import (
+    charts,
+    mistakes,
+    recipe,
+    results_log,
+    shared,
+    sidebar,
+    ten_classes,
+    url_state,
+    widgets,
+)
+from mnistlab.views import figures
 
 settings = sidebar.settings()
 names = recipe.dataset(settings.dataset).class_names
@@ -88,17 +98,10 @@ with confusion_place:
         pred_c = st.selectbox(
             "Predicted class", range(10), index=b, format_func=lambda c: names[c], key="conf-pred"
         )
-        cell = ((data.y_test == true_c) & (pred == pred_c)).nonzero()[0]
+        cell = diagnostics.cell(data.y_test, pred, true_c, pred_c)
         shown = " (first 24 shown)." if len(cell) > 24 else "."
         st.caption(f"{len(cell)} test images are {names[true_c]} predicted as {names[pred_c]}{shown}")
-        if len(cell):
-            tiles = mosaics.tile(recipe.split(settings.dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
-            charts.plotly(
-                st,
-                figures.image_grid_figure(
-                    mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)
-                ),
-            )
+        mistakes.cell_images(settings.dataset, cell)
 
 
 st.header("MLP against 1-NN (exercise 3.4)")

@@ -126,14 +126,17 @@ def confusion_cells(dataset: str, proba: np.ndarray, names, label: str) -> None:
             f"**True {names[true_c]}, predicted {names[pred_c]}**: {len(cell)} test images"
             + (" (first 24 shown)" if len(cell) > 24 else "")
         )
-        if len(cell):
-            tiles = mosaics.tile(recipe.split(dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
-            charts.plotly(
-                st,
-                figures.image_grid_figure(
-                    mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)
-                ),
-            )
+        cell_images(dataset, cell)
+
+
+def cell_images(dataset: str, cell: np.ndarray) -> None:
+    """The first 24 test images of one confusion-matrix cell, six to a row (this page and ten classes)."""
+    if len(cell):
+        tiles = mosaics.tile(recipe.split(dataset).X_test[cell[:24]].reshape(-1, 28, 28), 6)
+        charts.plotly(
+            st,
+            figures.image_grid_figure(mosaics.mosaic(tiles), [""] * len(tiles), height=80 + 60 * len(tiles)),
+        )
 
 
 def class_report(dataset: str, proba: np.ndarray, names) -> None:
